@@ -1,0 +1,58 @@
+using Dashboard.Core.Jurisdictions;
+using Dashboard.Core.Officers;
+using Dashboard.Data.Jurisdictions;
+using Dashboard.Data.Officers;
+
+namespace Dashboard.Web.Hosting;
+
+/// <summary>
+/// The in-memory picture of the city (jurisdiction tree with its spatial index, teams, officers, centres).
+/// Swapped whole on reload so readers never see a half-built state.
+/// </summary>
+public sealed class CityDirectory
+{
+    private Snapshot? _current;
+
+    public sealed record Snapshot(
+        JurisdictionTree Tree,
+        IReadOnlyList<Team> Teams,
+        IReadOnlyList<Officer> Officers,
+        IReadOnlyList<CommandCentre> CommandCentres,
+        IReadOnlyList<GridCaptain> GridCaptains);
+
+    public bool IsLoaded => _current is not null;
+
+    public Snapshot Current => _current ?? throw new InvalidOperationException("The city directory has not been loaded yet.");
+
+    public JurisdictionTree Tree => Current.Tree;
+
+    public void Replace(Snapshot snapshot) => Interlocked.Exchange(ref _current, snapshot);
+
+    /// <summary>Officers whose township lies within <paramref name="scopeCode"/>.</summary>
+    public IEnumerable<Officer> OfficersWithin(string scopeCode)
+    {
+        var snapshot = Current;
+        return snapshot.Officers.Where(o => snapshot.Tree.IsWithin(o.TownshipCode, scopeCode));
+    }
+}
+
+/// <summary>Reads the city from the database into the <see cref="CityDirectory"/>.</summary>
+public sealed class CityDirectoryLoader(CityDirectory directory, JurisdictionRepository jurisdictions, ReferenceDataRepository reference)
+{
+    public async Task ReloadAsync(CancellationToken ct = default)
+    {
+        var nodes = await jurisdictions.LoadAllAsync(ct);
+        if (nodes.Count == 0)
+        {
+            throw new InvalidOperationException(
+                "The database holds no jurisdictions. Enable demo mode (Demo:Enabled=true) or run 'import-geojson <file>'.");
+        }
+
+        directory.Replace(new CityDirectory.Snapshot(
+            new JurisdictionTree(nodes),
+            await reference.LoadTeamsAsync(ct),
+            await reference.LoadOfficersAsync(ct),
+            await reference.LoadCommandCentresAsync(ct),
+            await reference.LoadGridCaptainsAsync(ct)));
+    }
+}

@@ -1,0 +1,154 @@
+using System.Globalization;
+using Dashboard.Core.Accounts;
+using Dashboard.Data;
+using Dashboard.Data.Accounts;
+using Dashboard.Data.Demo;
+using Dashboard.Data.Import;
+using Dashboard.Data.Jurisdictions;
+using Dashboard.Data.Officers;
+using Dashboard.Web.Components;
+using Dashboard.Web.Features.Account;
+using Dashboard.Web.Features.Shell;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Localization;
+using MudBlazor.Services;
+
+namespace Dashboard.Web.Hosting;
+
+public static class DashboardServices
+{
+    /// <summary>Cookie for people, bearer for API clients; the policy scheme picks by the Authorization header.</summary>
+    public const string AuthScheme = "Dashboard";
+
+    public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var config = builder.Configuration;
+
+        services.Configure<DemoOptions>(config.GetSection(DemoOptions.Section));
+        services.Configure<AuthOptions>(config.GetSection(AuthOptions.Section));
+        services.Configure<CultureOptions>(config.GetSection(CultureOptions.Section));
+
+        var database = ResolveDatabase(config, builder.Environment);
+        DapperSetup.Register(database.Provider);
+        services.AddSingleton(database);
+        services.AddSingleton<DbConnectionFactory>();
+        services.AddSingleton<SchemaMigrator>();
+        services.AddSingleton<JurisdictionRepository>();
+        services.AddSingleton<ReferenceDataRepository>();
+        services.AddSingleton<UserRepository>();
+        services.AddSingleton<DemoCitySeeder>();
+        services.AddSingleton<GeoJsonBoundaryImporter>();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<CityDirectory>();
+        services.AddSingleton<CityDirectoryLoader>();
+        services.AddSingleton<DatabaseInitializer>();
+        services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
+        services.AddSingleton<AccountService>();
+        services.AddSingleton<DemoUsers>();
+
+        var auth = config.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        services.AddAuthentication(AuthScheme)
+            .AddPolicyScheme(AuthScheme, "Cookie or bearer token", o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? BearerTokenDefaults.AuthenticationScheme
+                    : CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(o =>
+            {
+                o.Cookie.Name = "dashboard.auth";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.LoginPath = "/account/login";
+                o.ExpireTimeSpan = TimeSpan.FromHours(12);
+                o.SlidingExpiration = true;
+                o.Events.OnRedirectToLogin = context => ApiAwareRedirect(context, StatusCodes.Status401Unauthorized);
+                o.Events.OnRedirectToAccessDenied = context => ApiAwareRedirect(context, StatusCodes.Status403Forbidden);
+            })
+            .AddBearerToken(o => o.BearerTokenExpiration = TimeSpan.FromHours(auth.TokenHours));
+        services.AddAuthorization();
+        services.AddCascadingAuthenticationState();
+
+        services.AddLocalization(o => o.ResourcesPath = "Resources");
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddProblemDetails();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        return builder;
+    }
+
+    public static WebApplication UseDashboard(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+        }
+
+        app.Use(async (context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "no-referrer";
+            await next();
+        });
+
+        var cultures = CultureOptions.Supported.Select(c => new CultureInfo(c)).ToList();
+        var defaultCulture = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CultureOptions>>().Value.Default;
+        app.UseRequestLocalization(new RequestLocalizationOptions
+        {
+            DefaultRequestCulture = new RequestCulture(defaultCulture),
+            SupportedCultures = cultures,
+            SupportedUICultures = cultures,
+            // Chinese unless the operator chose otherwise: the browser's language is deliberately not consulted.
+            RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider()],
+        });
+
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapAccountEndpoints();
+        app.MapCultureEndpoints();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+
+    private static DatabaseOptions ResolveDatabase(IConfiguration config, IWebHostEnvironment environment)
+    {
+        var options = config.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            if (options.Provider == DatabaseProvider.SqlServer)
+            {
+                throw new InvalidOperationException("Database:Provider is SqlServer but Database:ConnectionString is empty.");
+            }
+
+            var file = Path.Combine(environment.ContentRootPath, "App_Data", "dashboard.db");
+            options.ConnectionString = $"Data Source={file}";
+        }
+
+        return options;
+    }
+
+    private static Task ApiAwareRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        // API and hub callers get a status code, people get the sign-in page.
+        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/hubs"))
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+}
