@@ -1,6 +1,7 @@
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Geometries.Prepared;
 using NetTopologySuite.Index.Strtree;
+using NetTopologySuite.Operation.Valid;
 
 namespace Dashboard.Core.Jurisdictions;
 
@@ -181,6 +182,11 @@ public sealed class JurisdictionTree
             if (node.Boundary is not (Polygon or MultiPolygon) || node.Boundary.IsEmpty)
             {
                 errors.Add($"'{node.Code}': boundary must be a non-empty Polygon or MultiPolygon");
+            }
+            else if (new IsValidOp(node.Boundary).ValidationError is { } invalid)
+            {
+                // Point-in-polygon answers on self-intersecting or mis-nested rings are undefined.
+                errors.Add($"'{node.Code}': boundary is not valid: {invalid.Message} at {invalid.Coordinate}");
             }
         }
 
