@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using Microsoft.Data.SqlClient;
+using Microsoft.Data.Sqlite;
+
+namespace Dashboard.Data;
+
+/// <summary>Opens ready-to-use connections for the configured provider.</summary>
+public sealed class DbConnectionFactory
+{
+    internal const string WalSqliteSql = "PRAGMA journal_mode=WAL;";
+    internal const string SessionSqliteSql = "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; PRAGMA synchronous=NORMAL;";
+
+    // journal_mode=WAL is persistent in the file, so it is set once per file and process, not on every open.
+    private static readonly ConcurrentDictionary<string, bool> WalFiles = new(StringComparer.Ordinal);
+
+    private readonly string _connectionString;
+    private readonly string? _sqliteFile;
+
+    public DbConnectionFactory(DatabaseOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            throw new ArgumentException("Database:ConnectionString is required.", nameof(options));
+        }
+
+        Provider = options.Provider;
+        Dialect = SqlDialect.For(options.Provider);
+        _connectionString = options.ConnectionString;
+        if (Provider == DatabaseProvider.Sqlite)
+        {
+            var builder = new SqliteConnectionStringBuilder(options.ConnectionString);
+            var isFile = builder.Mode != SqliteOpenMode.Memory
+                && !string.IsNullOrEmpty(builder.DataSource)
+                && !string.Equals(builder.DataSource, ":memory:", StringComparison.Ordinal);
+            _sqliteFile = isFile ? Path.GetFullPath(builder.DataSource) : null;
+        }
+
+        DapperSetup.Register(Provider);
+    }
+
+    public DatabaseProvider Provider { get; }
+
+    internal SqlDialect Dialect { get; }
+
+    public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
+    {
+        if (Provider == DatabaseProvider.SqlServer)
+        {
+            var sql = new SqlConnection(_connectionString);
+            try
+            {
+                await sql.OpenAsync(ct);
+                return sql;
+            }
+            catch
+            {
+                await sql.DisposeAsync();
+                throw;
+            }
+        }
+
+        if (_sqliteFile is not null)
+        {
+            var directory = Path.GetDirectoryName(_sqliteFile);
+            if (!string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+        }
+
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(ct);
+            if (_sqliteFile is not null && !WalFiles.ContainsKey(_sqliteFile))
+            {
+                await ExecuteAsync(connection, WalSqliteSql, ct);
+                WalFiles.TryAdd(_sqliteFile, true);
+            }
+
+            await ExecuteAsync(connection, SessionSqliteSql, ct);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(ct);
+    }
+}

@@ -1,0 +1,79 @@
+using System.Data.Common;
+using System.Text.RegularExpressions;
+using Microsoft.Data.SqlClient;
+using Microsoft.Data.Sqlite;
+using NetTopologySuite.Geometries;
+
+namespace Dashboard.Data;
+
+/// <summary>
+/// The one place where SQLite and SQL Server differ. Repositories compose their SQL from these members;
+/// everything else is written once in the common subset of both dialects.
+/// </summary>
+internal sealed partial class SqlDialect
+{
+    public static readonly SqlDialect Sqlite = new(DatabaseProvider.Sqlite);
+    public static readonly SqlDialect SqlServer = new(DatabaseProvider.SqlServer);
+
+    private SqlDialect(DatabaseProvider provider) => Provider = provider;
+
+    public static SqlDialect For(DatabaseProvider provider) => provider == DatabaseProvider.SqlServer ? SqlServer : Sqlite;
+
+    public DatabaseProvider Provider { get; }
+
+    /// <summary>Folder (and embedded resource prefix) of this provider's numbered migration scripts.</summary>
+    public string ScriptFolder => IsSqlServer ? "SqlServer" : "Sqlite";
+
+    public string CreateSchemaVersionsSql => IsSqlServer
+        ? """
+          IF OBJECT_ID(N'dbo.schema_versions', N'U') IS NULL
+              CREATE TABLE dbo.schema_versions (
+                  version int NOT NULL CONSTRAINT pk_schema_versions PRIMARY KEY,
+                  name nvarchar(200) NOT NULL,
+                  applied_at datetimeoffset NOT NULL);
+          """
+        : """
+          CREATE TABLE IF NOT EXISTS schema_versions (
+              version INTEGER NOT NULL PRIMARY KEY,
+              name TEXT NOT NULL,
+              applied_at TEXT NOT NULL);
+          """;
+
+    /// <summary>Placed between the column list and VALUES of an INSERT.</summary>
+    public string OutputInsertedId => IsSqlServer ? "OUTPUT INSERTED.id" : "";
+
+    /// <summary>Placed at the end of an INSERT.</summary>
+    public string ReturningId => IsSqlServer ? "" : "RETURNING id";
+
+    /// <summary>The value expression that stores a WKB parameter in a boundary column.</summary>
+    public string GeometryValue(string parameter) =>
+        IsSqlServer ? $"geography::STGeomFromWKB({parameter}, 4326)" : parameter;
+
+    /// <summary>The select expression that reads a boundary column back as WKB.</summary>
+    public string GeometryColumn(string column) => IsSqlServer ? $"{column}.STAsBinary()" : column;
+
+    /// <summary>SQL Server geography rejects clockwise shells (it reads them as "the whole earth minus the polygon").</summary>
+    public Geometry PrepareGeometry(Geometry geometry)
+    {
+        ArgumentNullException.ThrowIfNull(geometry);
+        return IsSqlServer ? RingOrientation.ShellsCounterClockwise(geometry) : geometry;
+    }
+
+    // SQLITE_CONSTRAINT_UNIQUE / _PRIMARYKEY; SQL Server duplicate key in a unique index / constraint.
+    public bool IsUniqueViolation(DbException exception) => IsSqlServer
+        ? exception is SqlException { Number: 2601 or 2627 }
+        : exception is SqliteException { SqliteExtendedErrorCode: 2067 or 1555 };
+
+    /// <summary>SQLite runs a whole script in one command; SQL Server needs it cut into batches at GO lines.</summary>
+    public IReadOnlyList<string> SplitScript(string script)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        var batches = IsSqlServer ? GoLine().Split(script) : [script];
+        return batches.Where(b => !string.IsNullOrWhiteSpace(b)).ToList();
+    }
+
+    private bool IsSqlServer => Provider == DatabaseProvider.SqlServer;
+
+    [GeneratedRegex(@"^[ \t]*GO[ \t]*;?[ \t]*\r?$", RegexOptions.Multiline | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex GoLine();
+}
