@@ -73,6 +73,8 @@ public static class DashboardServices
         services.AddCascadingAuthenticationState();
 
         services.AddLocalization(o => o.ResourcesPath = "Resources");
+        // The UI is Chinese: emit CJK as text rather than numeric entities (pages a third the size).
+        services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddProblemDetails();
@@ -122,7 +124,7 @@ public static class DashboardServices
         return app;
     }
 
-    private static DatabaseOptions ResolveDatabase(IConfiguration config, IWebHostEnvironment environment)
+    private static DatabaseOptions ResolveDatabase(ConfigurationManager config, IWebHostEnvironment environment)
     {
         var options = config.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
         if (string.IsNullOrWhiteSpace(options.ConnectionString))

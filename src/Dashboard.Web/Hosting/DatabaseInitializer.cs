@@ -20,7 +20,7 @@ public sealed class DatabaseInitializer(
     public async Task InitializeAsync(CancellationToken ct = default)
     {
         var applied = await migrator.MigrateAsync(ct);
-        if (applied.Count > 0)
+        if (applied.Count > 0 && logger.IsEnabled(LogLevel.Information))
         {
             logger.LogInformation("Applied schema scripts: {Scripts}", string.Join(", ", applied));
         }
@@ -28,7 +28,7 @@ public sealed class DatabaseInitializer(
         if (demo.Value.Enabled)
         {
             var city = DemoCityGenerator.Generate(demo.Value.Seed);
-            if (await seeder.SeedIfEmptyAsync(city, ct))
+            if (await seeder.SeedIfEmptyAsync(city, ct) && logger.IsEnabled(LogLevel.Information))
             {
                 logger.LogInformation(
                     "Seeded demo city {City}: {Nodes} jurisdictions, {Officers} officers",
@@ -43,7 +43,7 @@ public sealed class DatabaseInitializer(
         if (demo.Value.Enabled)
         {
             var created = await demoUsers.EnsureAsync(ct);
-            if (created > 0)
+            if (created > 0 && logger.IsEnabled(LogLevel.Information))
             {
                 logger.LogInformation("Created {Count} demo users ({Roles})", created, string.Join(", ", Roles.All));
             }

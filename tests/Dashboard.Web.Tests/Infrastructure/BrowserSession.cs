@@ -25,6 +25,13 @@ public static partial class BrowserSession
         return await client.PostAsync(path, form, ct);
     }
 
+    /// <summary>GET a page and return its text with HTML entities decoded.</summary>
+    public static async Task<string> GetPageAsync(this HttpClient client, string path, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return WebUtility.HtmlDecode(await client.GetStringAsync(path, ct));
+    }
+
     public static async Task<HttpClient> SignedInClientAsync(DashboardAppFactory factory, string userName)
     {
         ArgumentNullException.ThrowIfNull(factory);

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Bunit;
+using Bunit.TestDoubles;
 using Dashboard.Core.Demo;
 using Dashboard.Core.Jurisdictions;
 using Dashboard.Web.Features.Account;

@@ -37,6 +37,8 @@ public class DashboardAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Database:ConnectionString", ConnectionString);
         builder.UseSetting("Demo:Enabled", DemoEnabled ? "true" : "false");
         builder.UseSetting("Demo:Password", DemoPassword);
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Logging:LogLevel:Dashboard", "Warning");
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();

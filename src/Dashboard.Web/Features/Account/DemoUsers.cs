@@ -31,7 +31,8 @@ public sealed class DemoUsers(
         var tree = city.Tree;
         var district = tree.ChildrenOf(tree.Root.Code)[0];
         var township = tree.ChildrenOf(district.Code)[0];
-        var grid = tree.ChildrenOf(township.Code).FirstOrDefault() ?? township;
+        var grids = tree.ChildrenOf(township.Code);
+        var grid = grids.Count > 0 ? grids[0] : township;
         var officer = city.Officers.FirstOrDefault(o => o.TownshipCode == township.Code);
         var captain = city.GridCaptains.FirstOrDefault(c => c.GridCode == grid.Code);
 
