@@ -9,7 +9,7 @@ namespace Dashboard.Data;
 /// Applies the provider's embedded scripts (<c>NNNN_name.sql</c>) in version order. Each script runs in its own
 /// transaction together with its <c>schema_versions</c> row, so a failed script leaves no trace.
 /// </summary>
-public sealed class SchemaMigrator(DbConnectionFactory db)
+public sealed class SchemaMigrator(DbConnectionFactory db, TimeProvider? time = null)
 {
     internal const string AppliedVersionsSql = "SELECT version FROM schema_versions";
     internal const string IsAppliedSql = "SELECT COUNT(*) FROM schema_versions WHERE version = @Version";
@@ -41,7 +41,7 @@ public sealed class SchemaMigrator(DbConnectionFactory db)
             }
 
             await connection.ExecuteAsync(new CommandDefinition(
-                RecordVersionSql, new { script.Version, script.Name, AppliedAt = DateTimeOffset.UtcNow }, tx, cancellationToken: ct));
+                RecordVersionSql, new { script.Version, script.Name, AppliedAt = (time ?? TimeProvider.System).GetUtcNow() }, tx, cancellationToken: ct));
             await tx.CommitAsync(ct);
             appliedNow.Add(script.Name);
         }

@@ -4,7 +4,7 @@ using Dashboard.Core.Accounts;
 
 namespace Dashboard.Data.Accounts;
 
-public sealed class UserRepository(DbConnectionFactory db)
+public sealed class UserRepository(DbConnectionFactory db, TimeProvider time)
 {
     private const string Columns = """
         id AS Id, user_name AS UserName, display_name AS DisplayName, password_hash AS PasswordHash, role AS Role,
@@ -58,7 +58,7 @@ public sealed class UserRepository(DbConnectionFactory db)
                 user.OfficerId,
                 user.FailedSignIns,
                 user.LockoutEnd,
-                CreatedAt = DateTimeOffset.UtcNow,
+                CreatedAt = time.GetUtcNow(),
             }, cancellationToken: ct));
         }
         catch (DbException e) when (db.Dialect.IsUniqueViolation(e))

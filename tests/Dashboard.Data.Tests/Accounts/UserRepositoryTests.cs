@@ -13,7 +13,7 @@ public abstract class UserRepositoryTests : DatabaseTests
     public async Task Inserted_account_is_found_by_its_new_id()
     {
         await using var db = await CreateSeededAsync();
-        var users = new UserRepository(db.Factory);
+        var users = new UserRepository(db.Factory, TimeProvider.System);
 
         var first = await users.InsertAsync(NewUser(), Ct);
         var second = await users.InsertAsync(NewUser("leader", officerId: null) with { Role = Roles.Leader, ScopeCode = TestCity.City }, Ct);
@@ -29,7 +29,7 @@ public abstract class UserRepositoryTests : DatabaseTests
     public async Task User_name_lookup_ignores_case()
     {
         await using var db = await CreateSeededAsync();
-        var users = new UserRepository(db.Factory);
+        var users = new UserRepository(db.Factory, TimeProvider.System);
         var id = await users.InsertAsync(NewUser("Zhang.Wei"), Ct);
 
         Assert.Equal(id, (await users.FindByUserNameAsync("zhang.wei", Ct))?.Id);
@@ -41,7 +41,7 @@ public abstract class UserRepositoryTests : DatabaseTests
     public async Task Duplicate_user_name_differing_only_in_case_is_rejected()
     {
         await using var db = await CreateSeededAsync();
-        var users = new UserRepository(db.Factory);
+        var users = new UserRepository(db.Factory, TimeProvider.System);
         await users.InsertAsync(NewUser("Zhang.Wei"), Ct);
 
         var e = await Assert.ThrowsAsync<DuplicateUserNameException>(() => users.InsertAsync(NewUser("ZHANG.wei"), Ct));
@@ -54,7 +54,7 @@ public abstract class UserRepositoryTests : DatabaseTests
     public async Task Other_constraint_failures_are_not_reported_as_duplicates()
     {
         await using var db = await CreateSeededAsync();
-        var users = new UserRepository(db.Factory);
+        var users = new UserRepository(db.Factory, TimeProvider.System);
 
         var e = await Assert.ThrowsAnyAsync<Exception>(() => users.InsertAsync(NewUser() with { ScopeCode = "no-such-node" }, Ct));
 
@@ -65,7 +65,7 @@ public abstract class UserRepositoryTests : DatabaseTests
     public async Task Failed_sign_ins_and_lockout_end_round_trip_exactly_and_reset_clears_them()
     {
         await using var db = await CreateSeededAsync();
-        var users = new UserRepository(db.Factory);
+        var users = new UserRepository(db.Factory, TimeProvider.System);
         var id = await users.InsertAsync(NewUser(), Ct);
         var lockoutEnd = new DateTimeOffset(2025, 3, 1, 10, 15, 30, TimeSpan.FromHours(8)).AddTicks(1234567);
 
@@ -88,7 +88,7 @@ public abstract class UserRepositoryTests : DatabaseTests
     public async Task Failed_sign_in_without_lockout_keeps_lockout_end_empty()
     {
         await using var db = await CreateSeededAsync();
-        var users = new UserRepository(db.Factory);
+        var users = new UserRepository(db.Factory, TimeProvider.System);
         var id = await users.InsertAsync(NewUser(), Ct);
 
         await users.RecordFailedSignInAsync(id, 1, null, Ct);
@@ -106,7 +106,7 @@ public sealed class SqliteUserRepositoryTests : UserRepositoryTests
     public async Task Lockout_end_is_written_through_the_handler_as_iso_8601_utc_text()
     {
         await using var db = await CreateSeededAsync();
-        var users = new UserRepository(db.Factory);
+        var users = new UserRepository(db.Factory, TimeProvider.System);
         var id = await users.InsertAsync(NewUser(), Ct);
 
         await users.RecordFailedSignInAsync(id, 5, new DateTimeOffset(2025, 3, 1, 10, 15, 30, TimeSpan.FromHours(8)).AddTicks(1234567), Ct);
@@ -120,7 +120,7 @@ public sealed class SqliteUserRepositoryTests : UserRepositoryTests
     public async Task Lockout_end_text_is_read_through_the_handler()
     {
         await using var db = await CreateSeededAsync();
-        var users = new UserRepository(db.Factory);
+        var users = new UserRepository(db.Factory, TimeProvider.System);
         var id = await users.InsertAsync(NewUser(), Ct);
         await using (var connection = await db.Factory.OpenAsync(Ct))
         {
