@@ -8,7 +8,13 @@ using Dashboard.Data.Jurisdictions;
 using Dashboard.Data.Officers;
 using Dashboard.Web.Components;
 using Dashboard.Web.Features.Account;
+using Dashboard.Data.Incidents;
+using Dashboard.Web.Features.Admin;
+using Dashboard.Web.Features.Intake;
+using Dashboard.Web.Features.Queue;
 using Dashboard.Web.Features.Shell;
+using Dashboard.Web.Realtime;
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
@@ -31,6 +37,7 @@ public static class DashboardServices
         services.Configure<DemoOptions>(config.GetSection(DemoOptions.Section));
         services.Configure<AuthOptions>(config.GetSection(AuthOptions.Section));
         services.Configure<CultureOptions>(config.GetSection(CultureOptions.Section));
+        services.Configure<MapOptions>(config.GetSection(MapOptions.Section));
 
         var database = ResolveDatabase(config, builder.Environment);
         DapperSetup.Register(database.Provider);
@@ -42,6 +49,8 @@ public static class DashboardServices
         services.AddSingleton<UserRepository>();
         services.AddSingleton<DemoCitySeeder>();
         services.AddSingleton<GeoJsonBoundaryImporter>();
+        services.AddSingleton<IncidentRepository>();
+        services.AddSingleton<CategoryRepository>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<CityDirectory>();
@@ -50,11 +59,36 @@ public static class DashboardServices
         services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<DemoUsers>();
+        services.AddSingleton<IncidentNotifier>();
+        services.AddSingleton<IntakeService>();
+        services.AddHostedService<HubRelay>();
+        services.AddSignalR(o => o.MaximumReceiveMessageSize = 32 * 1024);
+        services.AddOpenApi();
+        services.Configure<RateLimitOptions>(config.GetSection(RateLimitOptions.Section));
+        var limits = config.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = (context, _) => new ValueTask(TypedResults.Problem(
+                title: "Too many requests: slow down and retry.",
+                statusCode: StatusCodes.Status429TooManyRequests).ExecuteAsync(context.HttpContext));
+            o.AddPolicy(IntakeEndpoints.RateLimitPolicy, http => RateLimitPartition.GetTokenBucketLimiter(
+                http.User.Identity?.Name ?? http.Connection.RemoteIpAddress?.ToString() ?? "anonymous",
+                _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = limits.IntakeBurst,
+                    TokensPerPeriod = limits.IntakePerMinute,
+                    ReplenishmentPeriod = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                }));
+        });
 
         var auth = config.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
         services.AddAuthentication(AuthScheme)
             .AddPolicyScheme(AuthScheme, "Cookie or bearer token", o => o.ForwardDefaultSelector = context =>
                 context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                || (context.Request.Path.StartsWithSegments("/hubs") && context.Request.Query.ContainsKey("access_token"))
                     ? BearerTokenDefaults.AuthenticationScheme
                     : CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(o =>
@@ -68,7 +102,20 @@ public static class DashboardServices
                 o.Events.OnRedirectToLogin = context => ApiAwareRedirect(context, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = context => ApiAwareRedirect(context, StatusCodes.Status403Forbidden);
             })
-            .AddBearerToken(o => o.BearerTokenExpiration = TimeSpan.FromHours(auth.TokenHours));
+            .AddBearerToken(o =>
+            {
+                o.BearerTokenExpiration = TimeSpan.FromHours(auth.TokenHours);
+                // Browsers cannot set headers on WebSockets, so hub clients may pass the token in the query string.
+                o.Events.OnMessageReceived = context =>
+                {
+                    if (context.Request.Path.StartsWithSegments("/hubs") && context.Request.Query.TryGetValue("access_token", out var token))
+                    {
+                        context.Token = token;
+                    }
+
+                    return Task.CompletedTask;
+                };
+            });
         services.AddAuthorization();
         services.AddCascadingAuthenticationState();
 
@@ -113,12 +160,27 @@ public static class DashboardServices
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
 
         app.MapStaticAssets();
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        if (app.Environment.IsDevelopment())
+        {
+            app.UseSwaggerUI(o =>
+            {
+                o.RoutePrefix = "api-docs";
+                o.SwaggerEndpoint("/openapi/v1.json", "Dashboard API v1");
+            });
+        }
+
+        app.MapHub<CommandHub>(CommandHub.Path);
         app.MapAccountEndpoints();
+        app.MapIntakeEndpoints();
+        app.MapIncidentEndpoints();
+        app.MapCategoryEndpoints();
         app.MapCultureEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -38,3 +38,28 @@ public sealed class CultureOptions
     /// <summary>IANA zone that cuts days for "today" figures; command rooms work on Beijing time.</summary>
     public string TimeZone { get; set; } = "Asia/Shanghai";
 }
+
+public sealed class RateLimitOptions
+{
+    public const string Section = "RateLimits";
+
+    /// <summary>Reports a user may send in a burst before being slowed to <see cref="IntakePerMinute"/>.</summary>
+    public int IntakeBurst { get; set; } = 20;
+
+    public int IntakePerMinute { get; set; } = 30;
+}
+
+public sealed class MapOptions
+{
+    public const string Section = "Map";
+
+    /// <summary>Leaflet URL template of a basemap inside the network; empty = boundaries on a dark background.</summary>
+    public string TileUrl { get; set; } = "";
+
+    public string Subdomains { get; set; } = "";
+
+    public string Attribution { get; set; } = "";
+
+    /// <summary>The basemap is GCJ-02 (most Chinese providers): WGS-84 positions are shifted for display.</summary>
+    public bool Gcj02 { get; set; }
+}

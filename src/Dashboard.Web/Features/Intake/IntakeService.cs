@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Security.Claims;
+using Dashboard.Core.Accounts;
+using Dashboard.Core.Jurisdictions;
+using Dashboard.Data.Incidents;
+using Dashboard.Web.Features.Account;
+using Dashboard.Web.Features.Shell;
+using Dashboard.Web.Hosting;
+using Dashboard.Web.Realtime;
+using Microsoft.Extensions.Options;
+
+namespace Dashboard.Web.Features.Intake;
+
+public enum IntakeStatus
+{
+    Created,
+    Duplicate,
+    Invalid,
+    Forbidden,
+}
+
+public sealed record IntakeResult(IntakeStatus Status, ReportOutcome? Outcome, IReadOnlyDictionary<string, string[]> Errors);
+
+/// <summary>
+/// "网格吹哨": checks a report against the category list and the map, writes it durably with its event,
+/// and only then tells the command rooms.
+/// </summary>
+public sealed class IntakeService(
+    CityDirectory directory,
+    CategoryRepository categories,
+    IncidentRepository incidents,
+    IncidentNotifier notifier,
+    TimeProvider time,
+    IOptions<CultureOptions> culture)
+{
+    public async Task<IntakeResult> SubmitAsync(ReportInput input, ClaimsPrincipal user, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(user);
+        var errors = new Dictionary<string, string[]>();
+        var category = await categories.FindAsync(input.CategoryCode, ct);
+        if (category is not { Active: true })
+        {
+            errors["category"] = [$"unknown category '{input.CategoryCode}'"];
+        }
+
+        var tree = directory.Tree;
+        var location = tree.Locate(input.Latitude, input.Longitude);
+        if (location is null)
+        {
+            errors["lat"] = [$"the point ({input.Latitude}, {input.Longitude}) is outside {tree.Root.Name}"];
+            errors["lon"] = errors["lat"];
+        }
+
+        if (errors.Count > 0)
+        {
+            return new IntakeResult(IntakeStatus.Invalid, null, errors);
+        }
+
+        var area = ReportingArea(user);
+        if (area is null || !tree.IsWithin(location!.Leaf.Code, area.Code))
+        {
+            return new IntakeResult(IntakeStatus.Forbidden, null, new Dictionary<string, string[]>
+            {
+                ["lat"] = [$"you may report only within {area?.Name ?? "your scope"}"],
+                ["lon"] = [$"you may report only within {area?.Name ?? "your scope"}"],
+            });
+        }
+
+        var now = time.GetUtcNow();
+        var localDay = TimeZoneInfo.ConvertTime(now, TimeZones.Find(culture.Value.TimeZone));
+        var report = new NewReport(
+            input.ClientId,
+            category!.Code,
+            input.Description,
+            input.Latitude,
+            input.Longitude,
+            location!.Grid?.Code,
+            location.Township.Code,
+            location.District.Code,
+            now,
+            input.OccurredAt,
+            long.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier)!, CultureInfo.InvariantCulture),
+            user.GetDisplayName(),
+            user.Identity?.Name ?? "",
+            "SJ" + localDay.ToString("yyyyMMdd", CultureInfo.InvariantCulture) + "-",
+            input.Photos);
+
+        var outcome = await incidents.CreateReportAsync(report, ct);
+        if (outcome is { Created: true, Event: { } reported })
+        {
+            notifier.Publish(LiveEvent.From(reported, outcome.Incident));
+        }
+
+        return new IntakeResult(outcome.Created ? IntakeStatus.Created : IntakeStatus.Duplicate, outcome, errors);
+    }
+
+    /// <summary>Where a user may report: their scope; a grid captain's whole township (issues sit on grid edges).</summary>
+    public JurisdictionNode? ReportingArea(ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var scope = directory.Tree.Find(user.GetScope());
+        if (scope is null)
+        {
+            return null;
+        }
+
+        return user.IsInRole(Roles.GridCaptain) && scope.Level == JurisdictionLevel.Grid
+            ? directory.Tree.AncestorAt(scope.Code, JurisdictionLevel.Township)
+            : scope;
+    }
+}

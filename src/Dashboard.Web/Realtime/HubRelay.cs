@@ -1,0 +1,34 @@
+using Dashboard.Core.Incidents;
+using Dashboard.Web.Hosting;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Dashboard.Web.Realtime;
+
+/// <summary>Forwards every notifier event to the hub groups of the incident's node and each node above it.</summary>
+public sealed class HubRelay(IncidentNotifier notifier, CityDirectory directory, IHubContext<CommandHub, ICommandClient> hub) : IHostedService
+{
+    private IDisposable? _subscription;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _subscription = notifier.SubscribeAll(SendAsync);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _subscription?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private async Task SendAsync(IReadOnlyList<LiveEvent> batch)
+    {
+        foreach (var e in batch)
+        {
+            var where = e.Incident.GridCode ?? e.Incident.TownshipCode;
+            var groups = directory.Tree.SelfAndAncestors(where).Select(n => CommandHub.GroupOf(n.Code)).ToList();
+            var clients = hub.Clients.Groups(groups);
+            await (e.Type == IncidentEventTypes.Reported ? clients.IncidentReported(e) : clients.IncidentUpdated(e));
+        }
+    }
+}

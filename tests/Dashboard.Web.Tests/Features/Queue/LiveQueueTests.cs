@@ -1,0 +1,114 @@
+using Bunit;
+using Dashboard.Core.Incidents;
+using Dashboard.Core.Jurisdictions;
+using Dashboard.Data;
+using Dashboard.Data.Incidents;
+using Dashboard.Web.Features.Queue;
+using Dashboard.Web.Realtime;
+using Dashboard.Web.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Dashboard.Web.Tests.Features.Queue;
+
+public sealed class LiveQueueTests : ComponentTestBase, IAsyncLifetime
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "dashboard-tests", Guid.NewGuid().ToString("N"));
+    private IncidentNotifier _notifier = default!;
+    private long _seq = 1000;
+
+    public async ValueTask InitializeAsync()
+    {
+        System.IO.Directory.CreateDirectory(_folder);
+        var db = new DbConnectionFactory(new DatabaseOptions { ConnectionString = $"Data Source={Path.Combine(_folder, "queue.db")}" });
+        await new SchemaMigrator(db).MigrateAsync(TestContext.Current.CancellationToken);
+        Services.AddSingleton(new IncidentRepository(db));
+        Services.AddSingleton(new CategoryRepository(db));
+        _notifier = new IncidentNotifier(base.Directory, NullLogger<IncidentNotifier>.Instance);
+        Services.AddSingleton(_notifier);
+    }
+
+    public new async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        System.IO.Directory.Delete(_folder, recursive: true);
+    }
+
+    private Incident NewIncident(long id, JurisdictionNode township, IncidentStatus status = IncidentStatus.Reported, string category = "ZDJY")
+    {
+        var grid = Tree.ChildrenOf(township.Code)[0];
+        var point = grid.Boundary.InteriorPoint;
+        return new Incident(id, $"SJ20261123-{id:D6}", $"c{id}", category, "测试事件", point.Y, point.X, grid.Code, township.Code,
+            township.ParentCode!, township.Code, status, Time.GetUtcNow().AddSeconds(-75), null, 1, "网格长", 0, ++_seq);
+    }
+
+    private void Publish(Incident incident, string type = IncidentEventTypes.Reported) =>
+        _notifier.Publish(new LiveEvent(incident.LastSeq, type, "captain", Time.GetUtcNow(), incident));
+
+    private JurisdictionNode Township(int index) => Tree.OfLevel(JurisdictionLevel.Township).ElementAt(index);
+
+    [Fact]
+    public void A_published_report_in_scope_appears_at_the_top_and_one_outside_never_does()
+    {
+        var township = Township(0);
+        var queue = Render<LiveQueue>(p => p.Add(q => q.Scope, township));
+        Assert.Empty(queue.FindAll(".queue-row"));
+
+        Publish(NewIncident(1, township));
+        Publish(NewIncident(2, Township(7)));
+        Publish(NewIncident(3, township, category: "FXCD"));
+
+        queue.WaitForAssertion(() =>
+        {
+            var rows = queue.FindAll(".queue-row");
+            Assert.Equal(["3", "1"], rows.Select(r => r.GetAttribute("data-incident")).ToArray());
+        });
+        Assert.Contains("飞线充电", queue.FindAll(".queue-row")[0].TextContent, StringComparison.Ordinal);
+        Assert.Contains("待联络", queue.FindAll(".queue-row")[0].TextContent, StringComparison.Ordinal);
+        Assert.Equal(1, _notifier.SubscriberCount);
+    }
+
+    [Fact]
+    public void An_update_changes_the_row_in_place_and_a_stale_update_does_not_roll_it_back()
+    {
+        var township = Township(0);
+        var queue = Render<LiveQueue>(p => p.Add(q => q.Scope, township));
+        var reported = NewIncident(5, township);
+        Publish(reported);
+        var contacted = reported with { Status = IncidentStatus.Contacted, LastSeq = reported.LastSeq + 10 };
+        Publish(contacted, IncidentEventTypes.Contacted);
+        Publish(reported with { LastSeq = reported.LastSeq + 1 }, IncidentEventTypes.Reported);
+
+        queue.WaitForAssertion(() =>
+        {
+            var row = Assert.Single(queue.FindAll(".queue-row"));
+            Assert.Equal("Contacted", row.GetAttribute("data-status"));
+        });
+    }
+
+    [Fact]
+    public void The_city_queue_shows_every_district_and_the_age_ticks_with_the_clock()
+    {
+        var queue = Render<LiveQueue>(p => p.Add(q => q.Scope, Tree.Root));
+        Publish(NewIncident(8, Township(0)));
+        Publish(NewIncident(9, Township(20)));
+
+        queue.WaitForAssertion(() => Assert.Equal(2, queue.FindAll(".queue-row").Count));
+        queue.WaitForAssertion(() => Assert.Equal("1分15秒", queue.FindAll(".queue-age")[0].TextContent));
+
+        Time.Advance(TimeSpan.FromSeconds(1));
+        queue.WaitForAssertion(() => Assert.Equal("1分16秒", queue.FindAll(".queue-age")[0].TextContent));
+    }
+
+    [Fact]
+    public void Disposing_the_queue_unsubscribes_from_the_notifier()
+    {
+        var queue = Render<LiveQueue>(p => p.Add(q => q.Scope, Tree.Root));
+        Assert.Equal(1, _notifier.SubscriberCount);
+
+        queue.Instance.Dispose();
+
+        Assert.Equal(0, _notifier.SubscriberCount);
+    }
+}

@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Dashboard.Web.Realtime;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace Dashboard.Web.Tests.Infrastructure;
+
+/// <summary>A real SignalR client (Microsoft.AspNetCore.SignalR.Client) connected to the test server with a bearer token.</summary>
+public sealed class HubClient : IAsyncDisposable
+{
+    private HubClient(HubConnection connection) => Connection = connection;
+
+    public HubConnection Connection { get; }
+
+    public ConcurrentQueue<(string Method, LiveEvent Event)> Received { get; } = new();
+
+    public static async Task<HubClient> ConnectAsync(DashboardAppFactory factory, string userName)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        using var api = factory.CreateClient();
+        var token = await TokenAsync(api, userName);
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(factory.Server.BaseAddress, "hubs/command"), o =>
+            {
+                o.HttpMessageHandlerFactory = _ => factory.Server.CreateHandler();
+                o.Transports = HttpTransportType.LongPolling;
+                o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+            })
+            .Build();
+        var client = new HubClient(connection);
+        connection.On<LiveEvent>(nameof(ICommandClient.IncidentReported), e => client.Received.Enqueue((nameof(ICommandClient.IncidentReported), e)));
+        connection.On<LiveEvent>(nameof(ICommandClient.IncidentUpdated), e => client.Received.Enqueue((nameof(ICommandClient.IncidentUpdated), e)));
+        await connection.StartAsync(TestContext.Current.CancellationToken);
+        return client;
+    }
+
+    public static async Task<string> TokenAsync(HttpClient api, string userName)
+    {
+        var response = await api.RequestTokenAsync(userName, DashboardAppFactory.DemoPassword);
+        response.EnsureSuccessStatusCode();
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        return body.RootElement.GetProperty("accessToken").GetString()!;
+    }
+
+    /// <summary>Waits until an event for the incident arrives, or fails after the timeout.</summary>
+    public async Task<(string Method, LiveEvent Event)> WaitForAsync(long incidentId, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (DateTime.UtcNow < deadline)
+        {
+            var hit = Received.FirstOrDefault(r => r.Event.Incident.Id == incidentId);
+            if (hit.Event is not null)
+            {
+                return hit;
+            }
+
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+
+        throw new TimeoutException($"no event for incident {incidentId} within the timeout");
+    }
+
+    public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
+}
