@@ -45,6 +45,38 @@ internal sealed partial class SqlDialect
     /// <summary>Placed at the end of an INSERT.</summary>
     public string ReturningId => IsSqlServer ? "" : "RETURNING id";
 
+    /// <summary>
+    /// Placed at the end of an INSERT ... VALUES, before <see cref="ReturningId"/>: SQLite skips a row that would break
+    /// the unique key on <paramref name="conflictColumns"/> and returns no id. SQL Server has no such clause; there the
+    /// insert fails and callers recognise it with <see cref="IsUniqueViolation"/>.
+    /// </summary>
+    public string OnConflictDoNothing(string conflictColumns) => IsSqlServer ? "" : $"ON CONFLICT ({conflictColumns}) DO NOTHING";
+
+    /// <summary>Placed after ORDER BY: at most <paramref name="parameter"/> rows.</summary>
+    public string Limit(string parameter) =>
+        IsSqlServer ? $"OFFSET 0 ROWS FETCH NEXT {parameter} ROWS ONLY" : $"LIMIT {parameter}";
+
+    /// <summary>
+    /// Appends one incident_events row (@IncidentId, @Type, @Actor, @At, @Payload) and returns its seq. Must run inside
+    /// the writing transaction. Clients resync with "events since seq N", so seq must grow in commit order:
+    /// SQLite has a single writer, so AUTOINCREMENT is enough. A SQL Server IDENTITY is handed out at insert and can commit
+    /// out of order; the value comes from the one-row event_sequence table instead, whose updated row stays locked
+    /// until commit, so the next writer cannot take a seq before this one is committed (or rolled back).
+    /// </summary>
+    public string AppendIncidentEventSql => IsSqlServer
+        ? """
+          DECLARE @next TABLE (value bigint NOT NULL);
+          UPDATE event_sequence SET value = value + 1 OUTPUT INSERTED.value INTO @next WHERE id = 1;
+          INSERT INTO incident_events (seq, incident_id, type, actor, at, payload)
+          OUTPUT INSERTED.seq
+          SELECT value, @IncidentId, @Type, @Actor, @At, @Payload FROM @next;
+          """
+        : """
+          INSERT INTO incident_events (incident_id, type, actor, at, payload)
+          VALUES (@IncidentId, @Type, @Actor, @At, @Payload)
+          RETURNING seq;
+          """;
+
     /// <summary>The value expression that stores a WKB parameter in a boundary column.</summary>
     public string GeometryValue(string parameter) =>
         IsSqlServer ? $"geography::STGeomFromWKB({parameter}, 4326)" : parameter;

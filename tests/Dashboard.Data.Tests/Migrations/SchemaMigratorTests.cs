@@ -5,7 +5,8 @@ namespace Dashboard.Data.Tests.Migrations;
 
 public abstract class SchemaMigratorTests : DatabaseTests
 {
-    private static readonly string[] Tables = ["jurisdictions", "command_centres", "teams", "officers", "grid_captains", "users"];
+    private static readonly string[] EmptyTables =
+        ["jurisdictions", "command_centres", "teams", "officers", "grid_captains", "users", "incidents", "incident_events", "incident_photos"];
 
     [Fact]
     public async Task Migrating_an_empty_database_creates_every_table_and_records_the_version()
@@ -14,15 +15,17 @@ public abstract class SchemaMigratorTests : DatabaseTests
 
         var applied = await new SchemaMigrator(db.Factory).MigrateAsync(Ct);
 
-        Assert.Equal(["0001_foundation.sql"], applied);
+        Assert.Equal(["0001_foundation.sql", "0002_intake.sql"], applied);
         await using var connection = await db.Factory.OpenAsync(Ct);
-        foreach (var table in Tables)
+        foreach (var table in EmptyTables)
         {
             Assert.Equal(0, await connection.ExecuteScalarAsync<int>($"SELECT COUNT(*) FROM {table}"));
         }
 
-        var versions = (await connection.QueryAsync<(int Version, string Name)>("SELECT version, name FROM schema_versions")).ToList();
-        Assert.Equal([(1, "0001_foundation.sql")], versions);
+        // The intake script seeds the default enforcement categories.
+        Assert.Equal(12, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM categories"));
+        var versions = (await connection.QueryAsync<(int Version, string Name)>("SELECT version, name FROM schema_versions ORDER BY version")).ToList();
+        Assert.Equal([(1, "0001_foundation.sql"), (2, "0002_intake.sql")], versions);
     }
 
     [Fact]
@@ -36,7 +39,8 @@ public abstract class SchemaMigratorTests : DatabaseTests
 
         Assert.Empty(second);
         await using var connection = await db.Factory.OpenAsync(Ct);
-        Assert.Equal(1, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM schema_versions"));
+        Assert.Equal(2, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM schema_versions"));
+        Assert.Equal(12, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM categories"));
     }
 
     [Fact]

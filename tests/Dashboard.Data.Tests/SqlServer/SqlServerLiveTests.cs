@@ -1,6 +1,7 @@
 using Dashboard.Data.Tests.Accounts;
 using Dashboard.Data.Tests.Demo;
 using Dashboard.Data.Tests.Import;
+using Dashboard.Data.Tests.Incidents;
 using Dashboard.Data.Tests.Jurisdictions;
 using Dashboard.Data.Tests.Migrations;
 using Dashboard.Data.Tests.Officers;
@@ -39,6 +40,16 @@ public sealed class SqlServerDemoCitySeederTests : DemoCitySeederTests
 }
 
 public sealed class SqlServerGeoJsonBoundaryImporterTests : GeoJsonBoundaryImporterTests
+{
+    protected override async Task<TestDatabase> CreateEmptyAsync() => await SqlServerTestDatabase.CreateAsync();
+}
+
+public sealed class SqlServerIncidentRepositoryTests : IncidentRepositoryTests
+{
+    protected override async Task<TestDatabase> CreateEmptyAsync() => await SqlServerTestDatabase.CreateAsync();
+}
+
+public sealed class SqlServerCategoryRepositoryTests : CategoryRepositoryTests
 {
     protected override async Task<TestDatabase> CreateEmptyAsync() => await SqlServerTestDatabase.CreateAsync();
 }

@@ -56,10 +56,25 @@ public sealed class TSqlParsingTests
                 "UserRepository.InsertSql(SqlServer)",
                 "UserRepository.FindByUserNameSql",
                 "SqlDialect.CreateSchemaVersionsSql(SqlServer)",
+                "SqlDialect.AppendIncidentEventSql(SqlServer)",
+                "IncidentRepository.InsertSql(SqlServer)",
+                "IncidentRepository.FinishReportSql",
+                "IncidentRepository.InsertPhotoSql",
+                "IncidentRepository.ListInCitySql(SqlServer)",
+                "IncidentRepository.ListInDistrictSql(SqlServer)",
+                "IncidentRepository.ListInTownshipSql(SqlServer)",
+                "IncidentRepository.ListInGridSql(SqlServer)",
+                "IncidentRepository.EventsSinceInCitySql(SqlServer)",
+                "IncidentRepository.EventsSinceInGridSql(SqlServer)",
+                "IncidentRepository.CountOpenInTownshipSql",
+                "IncidentRepository.MaxSeqSql",
+                "CategoryRepository.UpdateSql",
+                "CategoryRepository.InsertSql",
             },
             names);
         Assert.DoesNotContain(names, n => n.Contains("SqliteSql", StringComparison.Ordinal));
         Assert.Contains("STGeomFromWKB", DiscoverStatements(SqlDialect.SqlServer)["JurisdictionRepository.InsertSql(SqlServer)"], StringComparison.Ordinal);
+        Assert.Contains("event_sequence", DiscoverStatements(SqlDialect.SqlServer)["SqlDialect.AppendIncidentEventSql(SqlServer)"], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -70,6 +85,9 @@ public sealed class TSqlParsingTests
         Assert.NotEmpty(Parse(sqliteOnly["UserRepository.InsertSql(Sqlite)"]));
         Assert.NotEmpty(Parse(sqliteOnly["SqlDialect.CreateSchemaVersionsSql(Sqlite)"]));
         Assert.NotEmpty(Parse(DbConnectionFactory.SessionSqliteSql));
+        Assert.NotEmpty(Parse(sqliteOnly["IncidentRepository.InsertSql(Sqlite)"]));
+        Assert.NotEmpty(Parse(sqliteOnly["IncidentRepository.ListInTownshipSql(Sqlite)"]));
+        Assert.NotEmpty(Parse(sqliteOnly["SqlDialect.AppendIncidentEventSql(Sqlite)"]));
     }
 
     private static Dictionary<string, string> DiscoverStatements(SqlDialect dialect)
