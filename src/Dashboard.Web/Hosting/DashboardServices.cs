@@ -62,7 +62,10 @@ public static class DashboardServices
         services.AddSingleton<IncidentNotifier>();
         services.AddSingleton<IntakeService>();
         services.AddHostedService<HubRelay>();
-        services.AddSignalR(o => o.MaximumReceiveMessageSize = 32 * 1024);
+        // Enums travel by name ("Reported", not 0) so integrators can read the payloads.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        services.AddSignalR(o => o.MaximumReceiveMessageSize = 32 * 1024)
+            .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddOpenApi();
         services.Configure<RateLimitOptions>(config.GetSection(RateLimitOptions.Section));
         var limits = config.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();

@@ -54,6 +54,6 @@ public sealed class CommandHub(CityDirectory directory, IncidentRepository incid
     }
 
     private JurisdictionNode UserScope() =>
-        directory.Tree.Find(Context.User?.GetScope())
+        Context.User?.AreaOf(directory.Tree)
         ?? throw new HubException("forbidden: your account has no known scope");
 }

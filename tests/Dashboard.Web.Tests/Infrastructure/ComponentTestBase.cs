@@ -3,6 +3,10 @@ using Bunit;
 using Bunit.TestDoubles;
 using Dashboard.Core.Demo;
 using Dashboard.Core.Jurisdictions;
+using Dashboard.Data;
+using Dashboard.Data.Incidents;
+using Dashboard.Web.Realtime;
+using Microsoft.Extensions.Logging.Abstractions;
 using Dashboard.Web.Features.Account;
 using Dashboard.Web.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,7 +20,7 @@ namespace Dashboard.Web.Tests.Infrastructure;
 
 /// <summary>
 /// Shared bUnit set-up: MudBlazor services without popover checks or transitions, real zh-CN resources,
-/// a fake clock, and the demo city loaded into the directory.
+/// a fake clock, the demo city loaded into the directory, a real SQLite file with the schema, and the live notifier.
 /// </summary>
 public abstract class ComponentTestBase : BunitContext
 {
@@ -38,6 +42,39 @@ public abstract class ComponentTestBase : BunitContext
         Services.AddSingleton(Options.Create(new CultureOptions()));
         Services.AddSingleton(Directory);
         Auth = AddAuthorization();
+
+        System.IO.Directory.CreateDirectory(_folder);
+        Database = new DbConnectionFactory(new DatabaseOptions { ConnectionString = $"Data Source={Path.Combine(_folder, "test.db")}" });
+        // bUnit builds components synchronously; the schema is a few milliseconds of work.
+        new SchemaMigrator(Database, Time).MigrateAsync().GetAwaiter().GetResult();
+        Services.AddSingleton(Database);
+        Services.AddSingleton(new IncidentRepository(Database));
+        Services.AddSingleton(new CategoryRepository(Database));
+        Notifier = new IncidentNotifier(Directory, NullLogger<IncidentNotifier>.Instance);
+        Services.AddSingleton(Notifier);
+    }
+
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "dashboard-tests", Guid.NewGuid().ToString("N"));
+
+    protected DbConnectionFactory Database { get; }
+
+    protected IncidentNotifier Notifier { get; }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try
+            {
+                System.IO.Directory.Delete(_folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A connection still finalising keeps the file; the OS temp cleaner takes it.
+            }
+        }
     }
 
     protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 23, 1, 30, 0, TimeSpan.Zero));

@@ -38,6 +38,9 @@ public class DashboardAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Demo:Enabled", DemoEnabled ? "true" : "false");
         builder.UseSetting("Demo:Password", DemoPassword);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // Many tests report as the same demo users; the rate limit has its own test with tight settings.
+        builder.UseSetting("RateLimits:IntakeBurst", "100000");
+        builder.UseSetting("RateLimits:IntakePerMinute", "100000");
         builder.UseSetting("Logging:LogLevel:Dashboard", "Warning");
         builder.ConfigureServices(services =>
         {

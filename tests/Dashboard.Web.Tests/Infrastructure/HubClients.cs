@@ -3,6 +3,7 @@ using System.Text.Json;
 using Dashboard.Web.Realtime;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dashboard.Web.Tests.Infrastructure;
 
@@ -27,6 +28,7 @@ public sealed class HubClient : IAsyncDisposable
                 o.Transports = HttpTransportType.LongPolling;
                 o.AccessTokenProvider = () => Task.FromResult<string?>(token);
             })
+            .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()))
             .Build();
         var client = new HubClient(connection);
         connection.On<LiveEvent>(nameof(ICommandClient.IncidentReported), e => client.Received.Enqueue((nameof(ICommandClient.IncidentReported), e)));

@@ -25,6 +25,7 @@ public static class IntakeEndpoints
             .Produces<ReportResponse>(StatusCodes.Status201Created)
             .Produces<ReportResponse>(StatusCodes.Status200OK)
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithName("ReportIncident")
@@ -35,13 +36,6 @@ public static class IntakeEndpoints
 
     private static async Task<IResult> ReportAsync(HttpContext http, IntakeService intake, TimeProvider time, CancellationToken ct)
     {
-        if (!http.Request.HasJsonContentType())
-        {
-            return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { ["contentType"] = ["the body must be application/json"] },
-                title: "The report is invalid.");
-        }
-
         JsonDocument document;
         try
         {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Claims;
-using Dashboard.Core.Accounts;
 using Dashboard.Core.Jurisdictions;
 using Dashboard.Data.Incidents;
 using Dashboard.Web.Features.Account;
@@ -95,18 +94,6 @@ public sealed class IntakeService(
         return new IntakeResult(outcome.Created ? IntakeStatus.Created : IntakeStatus.Duplicate, outcome, errors);
     }
 
-    /// <summary>Where a user may report: their scope; a grid captain's whole township (issues sit on grid edges).</summary>
-    public JurisdictionNode? ReportingArea(ClaimsPrincipal user)
-    {
-        ArgumentNullException.ThrowIfNull(user);
-        var scope = directory.Tree.Find(user.GetScope());
-        if (scope is null)
-        {
-            return null;
-        }
-
-        return user.IsInRole(Roles.GridCaptain) && scope.Level == JurisdictionLevel.Grid
-            ? directory.Tree.AncestorAt(scope.Code, JurisdictionLevel.Township)
-            : scope;
-    }
+    /// <summary>Where a user may report: see <see cref="UserScopes.AreaOf"/>.</summary>
+    public JurisdictionNode? ReportingArea(ClaimsPrincipal user) => user.AreaOf(directory.Tree);
 }

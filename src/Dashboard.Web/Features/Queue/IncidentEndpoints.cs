@@ -38,7 +38,7 @@ public static class IncidentEndpoints
         string? scope, string? status, string? category, int? limit, long? before, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        var mine = directory.Tree.Find(user.GetScope());
+        var mine = user.AreaOf(directory.Tree);
         var node = scope is null ? mine : directory.Tree.Find(scope);
         if (node is null && scope is not null)
         {
@@ -86,7 +86,7 @@ public static class IncidentEndpoints
             return TypedResults.Problem(title: $"Incident {id} does not exist.", statusCode: StatusCodes.Status404NotFound);
         }
 
-        if (!CanSee(user, directory, incident))
+        if (!user.CanSee(directory.Tree, incident))
         {
             return TypedResults.Problem(title: "That incident is outside your scope.", statusCode: StatusCodes.Status403Forbidden);
         }
@@ -108,23 +108,8 @@ public static class IncidentEndpoints
             return TypedResults.Problem(title: "No such photo.", statusCode: StatusCodes.Status404NotFound);
         }
 
-        return CanSee(user, directory, incident)
+        return user.CanSee(directory.Tree, incident)
             ? TypedResults.File(photo.Value.Content, photo.Value.Photo.ContentType)
             : TypedResults.Problem(title: "That incident is outside your scope.", statusCode: StatusCodes.Status403Forbidden);
-    }
-
-    /// <summary>A user sees incidents located in their subtree, or held in a queue within it (after escalation).</summary>
-    public static bool CanSee(ClaimsPrincipal user, CityDirectory directory, Incident incident)
-    {
-        ArgumentNullException.ThrowIfNull(directory);
-        ArgumentNullException.ThrowIfNull(incident);
-        var scope = user.GetScope();
-        if (scope is null)
-        {
-            return false;
-        }
-
-        var tree = directory.Tree;
-        return tree.IsWithin(incident.GridCode ?? incident.TownshipCode, scope) || tree.IsWithin(incident.OwnerCode, scope);
     }
 }

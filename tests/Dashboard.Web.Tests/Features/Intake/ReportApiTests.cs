@@ -29,7 +29,7 @@ public sealed class ReportApiTests : IClassFixture<DashboardAppFactory>
         };
     }
 
-    private async Task<HttpResponseMessage> PostAsync(HttpClient client, object body) =>
+    private static async Task<HttpResponseMessage> PostAsync(HttpClient client, object body) =>
         await client.PostAsJsonAsync("/api/v1/incidents", body, Ct);
 
     [Fact]
@@ -156,15 +156,15 @@ public sealed class ReportApiTests : IClassFixture<DashboardAppFactory>
     }
 
     [Fact]
-    public async Task Wrong_content_type_is_400_naming_content_type()
+    public async Task A_body_that_is_not_json_is_415_problem_json()
     {
         using var client = await _factory.CreateBearerClientAsync(DemoUsers.TownshipOperator);
         using var content = new StringContent("clientId=a", System.Text.Encoding.UTF8, "text/plain");
 
         var response = await client.PostAsync("/api/v1/incidents", content, Ct);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.True((await response.ReadJsonAsync()).GetProperty("errors").TryGetProperty("contentType", out _));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]

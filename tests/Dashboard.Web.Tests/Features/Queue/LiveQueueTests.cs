@@ -1,39 +1,15 @@
 using Bunit;
 using Dashboard.Core.Incidents;
 using Dashboard.Core.Jurisdictions;
-using Dashboard.Data;
-using Dashboard.Data.Incidents;
 using Dashboard.Web.Features.Queue;
 using Dashboard.Web.Realtime;
 using Dashboard.Web.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Dashboard.Web.Tests.Features.Queue;
 
-public sealed class LiveQueueTests : ComponentTestBase, IAsyncLifetime
+public sealed class LiveQueueTests : ComponentTestBase
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "dashboard-tests", Guid.NewGuid().ToString("N"));
-    private IncidentNotifier _notifier = default!;
     private long _seq = 1000;
-
-    public async ValueTask InitializeAsync()
-    {
-        System.IO.Directory.CreateDirectory(_folder);
-        var db = new DbConnectionFactory(new DatabaseOptions { ConnectionString = $"Data Source={Path.Combine(_folder, "queue.db")}" });
-        await new SchemaMigrator(db).MigrateAsync(TestContext.Current.CancellationToken);
-        Services.AddSingleton(new IncidentRepository(db));
-        Services.AddSingleton(new CategoryRepository(db));
-        _notifier = new IncidentNotifier(base.Directory, NullLogger<IncidentNotifier>.Instance);
-        Services.AddSingleton(_notifier);
-    }
-
-    public new async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        System.IO.Directory.Delete(_folder, recursive: true);
-    }
 
     private Incident NewIncident(long id, JurisdictionNode township, IncidentStatus status = IncidentStatus.Reported, string category = "ZDJY")
     {
@@ -44,7 +20,7 @@ public sealed class LiveQueueTests : ComponentTestBase, IAsyncLifetime
     }
 
     private void Publish(Incident incident, string type = IncidentEventTypes.Reported) =>
-        _notifier.Publish(new LiveEvent(incident.LastSeq, type, "captain", Time.GetUtcNow(), incident));
+        Notifier.Publish(new LiveEvent(incident.LastSeq, type, "captain", Time.GetUtcNow(), incident));
 
     private JurisdictionNode Township(int index) => Tree.OfLevel(JurisdictionLevel.Township).ElementAt(index);
 
@@ -66,7 +42,7 @@ public sealed class LiveQueueTests : ComponentTestBase, IAsyncLifetime
         });
         Assert.Contains("飞线充电", queue.FindAll(".queue-row")[0].TextContent, StringComparison.Ordinal);
         Assert.Contains("待联络", queue.FindAll(".queue-row")[0].TextContent, StringComparison.Ordinal);
-        Assert.Equal(1, _notifier.SubscriberCount);
+        Assert.Equal(1, Notifier.SubscriberCount);
     }
 
     [Fact]
@@ -102,13 +78,13 @@ public sealed class LiveQueueTests : ComponentTestBase, IAsyncLifetime
     }
 
     [Fact]
-    public void Disposing_the_queue_unsubscribes_from_the_notifier()
+    public void Disposing_the_queue_unsubscribes_from_theNotifier()
     {
         var queue = Render<LiveQueue>(p => p.Add(q => q.Scope, Tree.Root));
-        Assert.Equal(1, _notifier.SubscriberCount);
+        Assert.Equal(1, Notifier.SubscriberCount);
 
         queue.Instance.Dispose();
 
-        Assert.Equal(0, _notifier.SubscriberCount);
+        Assert.Equal(0, Notifier.SubscriberCount);
     }
 }
