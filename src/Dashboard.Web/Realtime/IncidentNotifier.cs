@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Dashboard.Web.Features.Account;
 using Dashboard.Web.Hosting;
 
 namespace Dashboard.Web.Realtime;
@@ -42,12 +43,9 @@ public sealed class IncidentNotifier(CityDirectory directory, ILogger<IncidentNo
     {
         ArgumentNullException.ThrowIfNull(e);
         var tree = directory.Tree;
-        var where = e.Incident.GridCode ?? e.Incident.TownshipCode;
         foreach (var subscription in Volatile.Read(ref _subscriptions))
         {
-            if (subscription.ScopeCode is null
-                || tree.IsWithin(where, subscription.ScopeCode)
-                || tree.IsWithin(e.Incident.OwnerCode, subscription.ScopeCode))
+            if (subscription.ScopeCode is null || tree.Concerns(e.Incident, subscription.ScopeCode))
             {
                 subscription.Enqueue(e);
             }

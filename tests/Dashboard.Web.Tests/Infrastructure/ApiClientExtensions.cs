@@ -9,16 +9,20 @@ public static class ApiClientExtensions
     public static async Task<HttpResponseMessage> RequestTokenAsync(this HttpClient client, string? username, string? password) =>
         await client.PostAsJsonAsync("/api/v1/auth/token", new { username, password }, TestContext.Current.CancellationToken);
 
+    /// <summary>The access token of a user whose password is the demo password.</summary>
+    public static async Task<string> TokenAsync(this HttpClient client, string username)
+    {
+        var response = await client.RequestTokenAsync(username, DashboardAppFactory.DemoPassword);
+        response.EnsureSuccessStatusCode();
+        return (await response.ReadJsonAsync()).GetProperty("accessToken").GetString()!;
+    }
+
     /// <summary>A client authenticated with a bearer token for the given demo user.</summary>
     public static async Task<HttpClient> CreateBearerClientAsync(this DashboardAppFactory factory, string username)
     {
         ArgumentNullException.ThrowIfNull(factory);
         var client = factory.CreateClient();
-        var response = await client.RequestTokenAsync(username, DashboardAppFactory.DemoPassword);
-        response.EnsureSuccessStatusCode();
-        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-        client.DefaultRequestHeaders.Authorization =
-            new AuthenticationHeaderValue("Bearer", body.RootElement.GetProperty("accessToken").GetString());
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await client.TokenAsync(username));
         return client;
     }
 

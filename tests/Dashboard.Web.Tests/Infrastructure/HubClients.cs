@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using Dashboard.Web.Realtime;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -20,7 +19,7 @@ public sealed class HubClient : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(factory);
         using var api = factory.CreateClient();
-        var token = await TokenAsync(api, userName);
+        var token = await api.TokenAsync(userName);
         var connection = new HubConnectionBuilder()
             .WithUrl(new Uri(factory.Server.BaseAddress, "hubs/command"), o =>
             {
@@ -35,14 +34,6 @@ public sealed class HubClient : IAsyncDisposable
         connection.On<LiveEvent>(nameof(ICommandClient.IncidentUpdated), e => client.Received.Enqueue((nameof(ICommandClient.IncidentUpdated), e)));
         await connection.StartAsync(TestContext.Current.CancellationToken);
         return client;
-    }
-
-    public static async Task<string> TokenAsync(HttpClient api, string userName)
-    {
-        var response = await api.RequestTokenAsync(userName, DashboardAppFactory.DemoPassword);
-        response.EnsureSuccessStatusCode();
-        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-        return body.RootElement.GetProperty("accessToken").GetString()!;
     }
 
     /// <summary>Waits until an event for the incident arrives, or fails after the timeout.</summary>

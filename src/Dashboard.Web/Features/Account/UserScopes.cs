@@ -31,8 +31,15 @@ public static class UserScopes
             return false;
         }
 
-        return tree.IsWithin(incident.GridCode ?? incident.TownshipCode, area.Code)
-            || tree.IsWithin(incident.OwnerCode, area.Code)
+        return tree.Concerns(incident, area.Code)
             || user.FindFirstValue(ClaimTypes.NameIdentifier) == incident.ReportedBy.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>True when the incident lies within <paramref name="scopeCode"/> or is held in a queue within it.</summary>
+    public static bool Concerns(this JurisdictionTree tree, Incident incident, string scopeCode)
+    {
+        ArgumentNullException.ThrowIfNull(tree);
+        ArgumentNullException.ThrowIfNull(incident);
+        return tree.IsWithin(incident.GridCode ?? incident.TownshipCode, scopeCode) || tree.IsWithin(incident.OwnerCode, scopeCode);
     }
 }
