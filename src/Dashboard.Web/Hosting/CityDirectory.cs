@@ -12,6 +12,8 @@ namespace Dashboard.Web.Hosting;
 public sealed class CityDirectory
 {
     private Snapshot? _current;
+    private readonly Lock _gate = new();
+    private Dictionary<int, Officer> _officers = [];
 
     public sealed record Snapshot(
         JurisdictionTree Tree,
@@ -26,7 +28,18 @@ public sealed class CityDirectory
 
     public JurisdictionTree Tree => Current.Tree;
 
-    public void Replace(Snapshot snapshot) => Interlocked.Exchange(ref _current, snapshot);
+    public void Replace(Snapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var officers = snapshot.Officers.ToDictionary(o => o.Id);
+        lock (_gate)
+        {
+            _officers = officers;
+            _current = snapshot;
+        }
+    }
+
+    public Officer? FindOfficer(int id) => Volatile.Read(ref _officers).GetValueOrDefault(id);
 
     /// <summary>Officers whose township lies within <paramref name="scopeCode"/>.</summary>
     public IEnumerable<Officer> OfficersWithin(string scopeCode)
