@@ -52,6 +52,9 @@ internal sealed partial class SqlDialect
     /// </summary>
     public string OnConflictDoNothing(string conflictColumns) => IsSqlServer ? "" : $"ON CONFLICT ({conflictColumns}) DO NOTHING";
 
+    /// <summary>Counts rows as a 64-bit number (SQL Server's COUNT(*) is an int; SQLite's is already 64-bit).</summary>
+    public string CountAllBig => IsSqlServer ? "COUNT_BIG(*)" : "COUNT(*)";
+
     /// <summary>Placed after ORDER BY: at most <paramref name="parameter"/> rows.</summary>
     public string Limit(string parameter) =>
         IsSqlServer ? $"OFFSET 0 ROWS FETCH NEXT {parameter} ROWS ONLY" : $"LIMIT {parameter}";

@@ -5,6 +5,7 @@ using Dashboard.Data.Tests.Incidents;
 using Dashboard.Data.Tests.Jurisdictions;
 using Dashboard.Data.Tests.Migrations;
 using Dashboard.Data.Tests.Officers;
+using Dashboard.Data.Tests.Positions;
 
 namespace Dashboard.Data.Tests.SqlServer;
 
@@ -50,6 +51,16 @@ public sealed class SqlServerIncidentRepositoryTests : IncidentRepositoryTests
 }
 
 public sealed class SqlServerCategoryRepositoryTests : CategoryRepositoryTests
+{
+    protected override async Task<TestDatabase> CreateEmptyAsync() => await SqlServerTestDatabase.CreateAsync();
+}
+
+public sealed class SqlServerPositionRepositoryTests : PositionRepositoryTests
+{
+    protected override async Task<TestDatabase> CreateEmptyAsync() => await SqlServerTestDatabase.CreateAsync();
+}
+
+public sealed class SqlServerPositionWriterTests : PositionWriterTests
 {
     protected override async Task<TestDatabase> CreateEmptyAsync() => await SqlServerTestDatabase.CreateAsync();
 }

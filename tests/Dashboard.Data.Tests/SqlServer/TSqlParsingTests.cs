@@ -70,6 +70,13 @@ public sealed class TSqlParsingTests
                 "IncidentRepository.MaxSeqSql",
                 "CategoryRepository.UpdateSql",
                 "CategoryRepository.InsertSql",
+                "PositionRepository.CreateIncomingSql",
+                "PositionRepository.MergeLatestSql",
+                "PositionRepository.DropIncomingSql",
+                "PositionRepository.LatestSql",
+                "PositionRepository.LatestOfSql",
+                "PositionRepository.TrackSql(SqlServer)",
+                "PositionRepository.CountTrackRowsSql(SqlServer)",
             },
             names);
         Assert.DoesNotContain(names, n => n.Contains("SqliteSql", StringComparison.Ordinal));
@@ -88,6 +95,7 @@ public sealed class TSqlParsingTests
         Assert.NotEmpty(Parse(sqliteOnly["IncidentRepository.InsertSql(Sqlite)"]));
         Assert.NotEmpty(Parse(sqliteOnly["IncidentRepository.ListInTownshipSql(Sqlite)"]));
         Assert.NotEmpty(Parse(sqliteOnly["SqlDialect.AppendIncidentEventSql(Sqlite)"]));
+        Assert.NotEmpty(Parse(sqliteOnly["PositionRepository.TrackSql(Sqlite)"]));
     }
 
     private static Dictionary<string, string> DiscoverStatements(SqlDialect dialect)
