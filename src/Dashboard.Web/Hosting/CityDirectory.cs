@@ -14,6 +14,7 @@ public sealed class CityDirectory
     private Snapshot? _current;
     private readonly Lock _gate = new();
     private Dictionary<int, Officer> _officers = [];
+    private Dictionary<string, Officer> _devices = [];
 
     public sealed record Snapshot(
         JurisdictionTree Tree,
@@ -32,14 +33,19 @@ public sealed class CityDirectory
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var officers = snapshot.Officers.ToDictionary(o => o.Id);
+        var devices = snapshot.Officers.Where(o => o.DeviceId is not null).ToDictionary(o => o.DeviceId!, StringComparer.Ordinal);
         lock (_gate)
         {
             _officers = officers;
+            _devices = devices;
             _current = snapshot;
         }
     }
 
     public Officer? FindOfficer(int id) => Volatile.Read(ref _officers).GetValueOrDefault(id);
+
+    /// <summary>The officer whose GPS client reports as <paramref name="deviceId"/> (OsmAnd/Traccar id).</summary>
+    public Officer? FindOfficerByDevice(string deviceId) => Volatile.Read(ref _devices).GetValueOrDefault(deviceId);
 
     /// <summary>Officers whose township lies within <paramref name="scopeCode"/>.</summary>
     public IEnumerable<Officer> OfficersWithin(string scopeCode)

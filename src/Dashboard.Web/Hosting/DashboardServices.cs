@@ -10,7 +10,10 @@ using Dashboard.Web.Components;
 using Dashboard.Web.Features.Account;
 using Dashboard.Data.Incidents;
 using Dashboard.Web.Features.Admin;
+using Dashboard.Core.Positions;
+using Dashboard.Data.Positions;
 using Dashboard.Web.Features.Intake;
+using Dashboard.Web.Features.Map;
 using Dashboard.Web.Features.Queue;
 using Dashboard.Web.Features.Shell;
 using Dashboard.Web.Realtime;
@@ -51,6 +54,7 @@ public static class DashboardServices
         services.AddSingleton<GeoJsonBoundaryImporter>();
         services.AddSingleton<IncidentRepository>();
         services.AddSingleton<CategoryRepository>();
+        services.AddSingleton<PositionRepository>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<CityDirectory>();
@@ -62,6 +66,13 @@ public static class DashboardServices
         services.AddSingleton<IncidentNotifier>();
         services.AddSingleton<IntakeService>();
         services.AddHostedService<HubRelay>();
+        services.AddSingleton(config.GetSection("Positions:Writer").Get<PositionWriterOptions>() ?? new PositionWriterOptions());
+        services.AddSingleton<PositionWriter>();
+        services.Configure<PositionFeedOptions>(config.GetSection(PositionFeedOptions.Section));
+        services.AddSingleton<PositionFeed>();
+        services.AddSingleton(new JitterFilter(config.GetSection("Positions:Filter").Get<JitterFilterOptions>() ?? new JitterFilterOptions()));
+        services.AddSingleton<PositionIngest>();
+        services.AddHostedService<PositionWriterHost>();
         // Enums travel by name ("Reported", not 0) so integrators can read the payloads.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddSignalR(o => o.MaximumReceiveMessageSize = 32 * 1024)
@@ -184,6 +195,8 @@ public static class DashboardServices
         app.MapIntakeEndpoints();
         app.MapIncidentEndpoints();
         app.MapCategoryEndpoints();
+        app.MapPositionEndpoints();
+        app.MapTrackEndpoints();
         app.MapCultureEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

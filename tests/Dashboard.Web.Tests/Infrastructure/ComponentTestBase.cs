@@ -52,6 +52,9 @@ public abstract class ComponentTestBase : BunitContext
         Services.AddSingleton(new CategoryRepository(Database));
         Notifier = new IncidentNotifier(Directory, NullLogger<IncidentNotifier>.Instance);
         Services.AddSingleton(Notifier);
+        Feed = new Dashboard.Web.Features.Map.PositionFeed(Directory, Time, Options.Create(new Dashboard.Web.Features.Map.PositionFeedOptions()));
+        Services.AddSingleton(Feed);
+        Services.AddSingleton(Options.Create(new MapOptions()));
     }
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "dashboard-tests", Guid.NewGuid().ToString("N"));
@@ -60,11 +63,14 @@ public abstract class ComponentTestBase : BunitContext
 
     protected IncidentNotifier Notifier { get; }
 
+    protected Dashboard.Web.Features.Map.PositionFeed Feed { get; }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
         if (disposing)
         {
+            Feed.Dispose();
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             try
             {

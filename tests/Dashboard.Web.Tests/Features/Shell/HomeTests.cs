@@ -36,10 +36,8 @@ public sealed class HomeTests : ComponentTestBase
         Assert.Equal(township.Name, home.Find("h1.home-title").TextContent);
         Assert.Equal(expectedOfficers.ToString(System.Globalization.CultureInfo.InvariantCulture),
             home.Find("[data-kpi=officers] .kpi-value").TextContent);
-        Assert.Equal(Tree.ChildrenOf(township.Code).Count,
-            home.FindAll("path.sketch-unit").Count);
-        Assert.All(home.FindAll("path.sketch-unit"),
-            p => Assert.Equal(township.Code, Tree.Find(p.GetAttribute("data-code"))!.ParentCode));
+        Assert.Equal(township, home.FindComponent<Dashboard.Web.Features.Map.LiveMap>().Instance.Scope);
+        Assert.Equal(township, home.FindComponent<Dashboard.Web.Features.Queue.LiveQueue>().Instance.Scope);
     }
 
     [Fact]

@@ -1,0 +1,68 @@
+using Bunit;
+using Dashboard.Core.Jurisdictions;
+using Dashboard.Core.Positions;
+using Dashboard.Web.Features.Map;
+using Dashboard.Web.Tests.Infrastructure;
+
+namespace Dashboard.Web.Tests.Features.Map;
+
+public sealed class LiveMapTests : ComponentTestBase
+{
+    private readonly BunitJSModuleInterop _module;
+
+    public LiveMapTests()
+    {
+        // Strict for the map module: every call the component makes must be one scripted here.
+        _module = JSInterop.SetupModule(LiveMap.ModulePath);
+        _module.Mode = JSRuntimeMode.Strict;
+        _module.SetupModule("create", _ => true);
+        _module.SetupVoid("setBoundaries", _ => true).SetVoidResult();
+        _module.SetupVoid("fitBoundaries", _ => true).SetVoidResult();
+        _module.SetupVoid("setOfficers", _ => true).SetVoidResult();
+        _module.SetupVoid("setIncidents", _ => true).SetVoidResult();
+        _module.SetupVoid("updateOfficers", _ => true).SetVoidResult();
+        _module.SetupVoid("updateIncidents", _ => true).SetVoidResult();
+        _module.SetupVoid("dispose", _ => true).SetVoidResult();
+    }
+
+    private JurisdictionNode Township => Tree.OfLevel(JurisdictionLevel.Township).First();
+
+    [Fact]
+    public async Task The_map_gets_the_fleet_once_then_only_deltas_of_its_scope()
+    {
+        var mine = City.Officers.First(o => o.TownshipCode == Township.Code);
+        var other = City.Officers.First(o => o.TownshipCode != Township.Code);
+        await Feed.OnFlushedAsync([new PositionFix(mine.Id, 29.95, 121.6, Time.GetUtcNow())]);
+
+        var map = Render<LiveMap>(p => p.Add(m => m.Scope, Township));
+        map.WaitForAssertion(() => Assert.Single(_module.Invocations["setOfficers"]));
+        var snapshot = (IReadOnlyList<object[]>)_module.Invocations["setOfficers"][0].Arguments[1]!;
+        Assert.Equal([mine.Id], snapshot.Select(r => (int)r[0]).ToArray());
+
+        await Feed.OnFlushedAsync([
+            new PositionFix(mine.Id, 29.96, 121.61, Time.GetUtcNow()),
+            new PositionFix(other.Id, 29.90, 121.50, Time.GetUtcNow()),
+        ]);
+        await Feed.TickAsync();
+
+        map.WaitForAssertion(() => Assert.Single(_module.Invocations["updateOfficers"]));
+        var update = _module.Invocations["updateOfficers"][0];
+        var upserts = (IReadOnlyList<object[]>)update.Arguments[1]!;
+        var row = Assert.Single(upserts);
+        Assert.Equal(new object[] { mine.Id, 29.96, 121.61, 0 }, row);
+        Assert.Empty((IReadOnlyList<int>)update.Arguments[2]!);
+        Assert.Single(_module.Invocations["setOfficers"]);
+    }
+
+    [Fact]
+    public async Task Disposing_the_map_unsubscribes_and_disposes_the_module_map()
+    {
+        var map = Render<LiveMap>(p => p.Add(m => m.Scope, Township));
+        map.WaitForAssertion(() => Assert.Equal(1, Feed.SubscriberCount));
+
+        await map.Instance.DisposeAsync();
+
+        Assert.Equal(0, Feed.SubscriberCount);
+        Assert.Single(_module.Invocations["dispose"]);
+    }
+}
