@@ -3,6 +3,7 @@ using Dashboard.Core.Demo;
 using Dashboard.Core.Jurisdictions;
 using Dashboard.Data;
 using Dashboard.Data.Demo;
+using Dashboard.Data.Jurisdictions;
 using Dashboard.Web.Features.Account;
 using Microsoft.Extensions.Options;
 
@@ -12,6 +13,7 @@ namespace Dashboard.Web.Hosting;
 public sealed class DatabaseInitializer(
     SchemaMigrator migrator,
     DemoCitySeeder seeder,
+    JurisdictionRepository jurisdictions,
     DemoUsers demoUsers,
     CityDirectoryLoader loader,
     IOptions<DemoOptions> demo,
@@ -25,7 +27,8 @@ public sealed class DatabaseInitializer(
             logger.LogInformation("Applied schema scripts: {Scripts}", string.Join(", ", applied));
         }
 
-        if (demo.Value.Enabled)
+        // Generating the city costs a Voronoi tiling; only an empty database needs it. The seeder checks again inside its transaction.
+        if (demo.Value.Enabled && await jurisdictions.CountAsync(ct) == 0)
         {
             var city = DemoCityGenerator.Generate(demo.Value.Seed);
             if (await seeder.SeedIfEmptyAsync(city, ct) && logger.IsEnabled(LogLevel.Information))

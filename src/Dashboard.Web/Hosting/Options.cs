@@ -37,6 +37,11 @@ public sealed class CultureOptions
 
     /// <summary>IANA zone that cuts days for "today" figures; command rooms work on Beijing time.</summary>
     public string TimeZone { get; set; } = "Asia/Shanghai";
+
+    public TimeZoneInfo Zone => Features.Shell.TimeZones.Find(TimeZone);
+
+    /// <summary>The instant on the command room's wall clock.</summary>
+    public DateTimeOffset ToLocal(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Zone);
 }
 
 public sealed class RateLimitOptions

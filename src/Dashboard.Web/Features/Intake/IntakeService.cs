@@ -3,7 +3,6 @@ using System.Security.Claims;
 using Dashboard.Core.Jurisdictions;
 using Dashboard.Data.Incidents;
 using Dashboard.Web.Features.Account;
-using Dashboard.Web.Features.Shell;
 using Dashboard.Web.Hosting;
 using Dashboard.Web.Realtime;
 using Microsoft.Extensions.Options;
@@ -56,7 +55,7 @@ public sealed class IntakeService(
             return new IntakeResult(IntakeStatus.Invalid, null, errors);
         }
 
-        var area = ReportingArea(user);
+        var area = user.AreaOf(tree);
         if (area is null || !tree.IsWithin(location!.Leaf.Code, area.Code))
         {
             return new IntakeResult(IntakeStatus.Forbidden, null, new Dictionary<string, string[]>
@@ -67,7 +66,7 @@ public sealed class IntakeService(
         }
 
         var now = time.GetUtcNow();
-        var localDay = TimeZoneInfo.ConvertTime(now, TimeZones.Find(culture.Value.TimeZone));
+        var localDay = culture.Value.ToLocal(now);
         var report = new NewReport(
             input.ClientId,
             category!.Code,
@@ -93,7 +92,4 @@ public sealed class IntakeService(
 
         return new IntakeResult(outcome.Created ? IntakeStatus.Created : IntakeStatus.Duplicate, outcome, errors);
     }
-
-    /// <summary>Where a user may report: see <see cref="UserScopes.AreaOf"/>.</summary>
-    public JurisdictionNode? ReportingArea(ClaimsPrincipal user) => user.AreaOf(directory.Tree);
 }
