@@ -37,6 +37,49 @@ public sealed record Incident(
     long LastSeq)
 {
     public bool IsOpen => Status is not (IncidentStatus.Closed or IncidentStatus.Cancelled);
+
+    /// <summary>Contact target fixed at report time from the SLA policy (tier and category), seconds.</summary>
+    public int ContactTargetSeconds { get; init; } = 60;
+
+    /// <summary>Arrival target fixed at report time from the SLA policy (tier and category), seconds.</summary>
+    public int ArrivalTargetSeconds { get; init; } = 300;
+
+    /// <summary>First operator contact (联络, or the first dispatch): stops the contact clock.</summary>
+    public DateTimeOffset? ContactedAt { get; init; }
+
+    /// <summary>First dispatch: starts the arrival clock (a reassignment does not restart it).</summary>
+    public DateTimeOffset? DispatchedAt { get; init; }
+
+    /// <summary>First arrival on scene: stops the arrival clock.</summary>
+    public DateTimeOffset? OnSceneAt { get; init; }
+
+    public DateTimeOffset? ResolvedAt { get; init; }
+
+    public DateTimeOffset? ClosedAt { get; init; }
+
+    /// <summary>Set while the running clock is paused.</summary>
+    public DateTimeOffset? PausedAt { get; init; }
+
+    /// <summary>Paused time already excluded from the contact clock (completed pauses only).</summary>
+    public TimeSpan ContactPaused { get; init; }
+
+    /// <summary>Paused time already excluded from the arrival clock (completed pauses only).</summary>
+    public TimeSpan ArrivalPaused { get; init; }
+
+    /// <summary>How many times each clock has been recorded as breached (one per multiple of its target).</summary>
+    public int ContactBreaches { get; init; }
+
+    public int ArrivalBreaches { get; init; }
+
+    /// <summary>How many tiers the incident has been escalated (0 = still in its township's queue).</summary>
+    public int Escalations { get; init; }
+
+    /// <summary>The current (active or latest) task and its assignee, for queue rows and dispatch lines.</summary>
+    public long? TaskId { get; init; }
+
+    public int? AssigneeOfficerId { get; init; }
+
+    public string? AssigneeName { get; init; }
 }
 
 /// <summary>One entry of the append-only incident log; Seq is global and strictly increasing.</summary>
@@ -54,4 +97,9 @@ public static class IncidentEventTypes
     public const string Reopened = "Reopened";
     public const string Escalated = "Escalated";
     public const string Cancelled = "Cancelled";
+    public const string Reassigned = "Reassigned";
+    public const string TaskCancelled = "TaskCancelled";
+    public const string SlaBreached = "SlaBreached";
+    public const string Paused = "Paused";
+    public const string Resumed = "Resumed";
 }
