@@ -61,8 +61,11 @@ public sealed record BreachCommand(ClockKind Clock, int Ordinal, string? ParentO
 /// <summary>Which recommendation a dispatch used, for the log ("3.2 km, ~6 min").</summary>
 public sealed record RecommendationPick(int Rank, double? DistanceMeters, TimeSpan? Eta, bool Stale);
 
-/// <summary>An event to append: Type from <see cref="IncidentEventTypes"/>, Payload serialised as JSON (camelCase) by the store.</summary>
-public sealed record PendingEvent(string Type, object? Payload);
+/// <summary>
+/// An event to append: Type from <see cref="IncidentEventTypes"/>, Payload serialised as JSON (camelCase) by the store.
+/// TaskIndex points into <see cref="Decision.Tasks"/>: the store records that task's id (known only after insert) on the event.
+/// </summary>
+public sealed record PendingEvent(string Type, object? Payload, int? TaskIndex = null);
 
 public enum RejectionKind
 {
@@ -78,7 +81,8 @@ public sealed record Rejection(RejectionKind Kind, string Message, string? Field
 
 /// <summary>
 /// The outcome of a command: either a change to store — the incident's new row, the tasks to insert (Id 0) or update, and
-/// the events to append in order — or a rejection.
+/// the events to append in order — or a rejection. When the incident's TaskId is 0 it refers to the task inserted by this
+/// decision (the last task with Id 0); the store replaces it with the new id. The store sets LastSeq.
 /// </summary>
 public sealed record Decision(Incident? Incident, IReadOnlyList<DispatchTask> Tasks, IReadOnlyList<PendingEvent> Events, Rejection? Rejection)
 {

@@ -83,7 +83,11 @@ public sealed record Incident(
 }
 
 /// <summary>One entry of the append-only incident log; Seq is global and strictly increasing.</summary>
-public sealed record IncidentEvent(long Seq, long IncidentId, string Type, string Actor, DateTimeOffset At, string? Payload);
+public sealed record IncidentEvent(long Seq, long IncidentId, string Type, string Actor, DateTimeOffset At, string? Payload)
+{
+    /// <summary>The dispatch task this event concerns, if any.</summary>
+    public long? TaskId { get; init; }
+}
 
 public static class IncidentEventTypes
 {
