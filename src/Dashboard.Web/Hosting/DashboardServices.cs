@@ -12,7 +12,10 @@ using Dashboard.Data.Incidents;
 using Dashboard.Web.Features.Admin;
 using Dashboard.Core.Positions;
 using Dashboard.Data.Positions;
+using Dashboard.Web.Features.Dispatch;
 using Dashboard.Web.Features.Intake;
+using Dashboard.Web.Features.Sla;
+using Dashboard.Data.Dispatch;
 using Dashboard.Web.Features.Map;
 using Dashboard.Web.Features.Queue;
 using Dashboard.Web.Features.Shell;
@@ -73,6 +76,16 @@ public static class DashboardServices
         services.AddSingleton(new JitterFilter(config.GetSection("Positions:Filter").Get<JitterFilterOptions>() ?? new JitterFilterOptions()));
         services.AddSingleton<PositionIngest>();
         services.AddHostedService<PositionWriterHost>();
+        services.Configure<DispatchOptions>(config.GetSection(DispatchOptions.Section));
+        services.Configure<SlaOptions>(config.GetSection(SlaOptions.Section));
+        services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SlaOptions>>().Value.ToPolicy());
+        services.AddSingleton<DispatchRepository>();
+        services.AddSingleton<TaskBoard>();
+        services.AddSingleton<RecommenderService>();
+        services.AddSingleton<DispatchService>();
+        services.AddSingleton<SlaMonitor>();
+        // After PositionWriterHost: the recommender starts from the positions the feed has loaded.
+        services.AddHostedService<DispatchHost>();
         // Enums travel by name ("Reported", not 0) so integrators can read the payloads.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddSignalR(o => o.MaximumReceiveMessageSize = 32 * 1024)
@@ -194,6 +207,7 @@ public static class DashboardServices
         app.MapAccountEndpoints();
         app.MapIntakeEndpoints();
         app.MapIncidentEndpoints();
+        app.MapDispatchEndpoints();
         app.MapCategoryEndpoints();
         app.MapPositionEndpoints();
         app.MapTrackEndpoints();

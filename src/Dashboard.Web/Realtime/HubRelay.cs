@@ -1,4 +1,3 @@
-using Dashboard.Core.Incidents;
 using Dashboard.Web.Hosting;
 using Microsoft.AspNetCore.SignalR;
 
@@ -28,7 +27,15 @@ public sealed class HubRelay(IncidentNotifier notifier, CityDirectory directory,
             var where = e.Incident.GridCode ?? e.Incident.TownshipCode;
             var groups = directory.Tree.SelfAndAncestors(where).Select(n => CommandHub.GroupOf(n.Code)).ToList();
             var clients = hub.Clients.Groups(groups);
-            await (e.Type == IncidentEventTypes.Reported ? clients.IncidentReported(e) : clients.IncidentUpdated(e));
+            await (LiveEventRoutes.MethodFor(e.Type) switch
+            {
+                nameof(ICommandClient.IncidentReported) => clients.IncidentReported(e),
+                nameof(ICommandClient.TaskDispatched) => clients.TaskDispatched(e),
+                nameof(ICommandClient.TaskUpdated) => clients.TaskUpdated(e),
+                nameof(ICommandClient.SlaBreached) => clients.SlaBreached(e),
+                nameof(ICommandClient.IncidentEscalated) => clients.IncidentEscalated(e),
+                _ => clients.IncidentUpdated(e),
+            });
         }
     }
 }

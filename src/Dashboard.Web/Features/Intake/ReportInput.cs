@@ -135,7 +135,8 @@ public static class ReportInputReader
         return at;
     }
 
-    private static List<NewPhoto> Photos(JsonElement body, Dictionary<string, string[]> errors)
+    /// <summary>The optional "photos" array of a JSON body; shared with task resolution.</summary>
+    public static List<NewPhoto> Photos(JsonElement body, Dictionary<string, string[]> errors)
     {
         var photos = new List<NewPhoto>();
         if (!body.TryGetProperty("photos", out var list) || list.ValueKind == JsonValueKind.Null)

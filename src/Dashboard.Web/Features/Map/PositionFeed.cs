@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Dashboard.Core.Officers;
 using Dashboard.Core.Positions;
+using Dashboard.Web.Features.Dispatch;
 using Dashboard.Web.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -34,6 +35,7 @@ public sealed record OfficerDelta(IReadOnlyList<object[]> Upserts, IReadOnlyList
 public sealed class PositionFeed : IDisposable
 {
     private readonly CityDirectory _directory;
+    private readonly TaskBoard? _board;
     private readonly TimeProvider _time;
     private readonly PositionFeedOptions _options;
     private readonly ConcurrentDictionary<int, Dot> _dots = new();
@@ -47,10 +49,16 @@ public sealed class PositionFeed : IDisposable
 
     private sealed record Subscriber(string ScopeCode, Func<OfficerDelta, Task> Handler, HashSet<string> Townships);
 
-    public PositionFeed(CityDirectory directory, TimeProvider time, IOptions<PositionFeedOptions> options)
+    public PositionFeed(CityDirectory directory, TimeProvider time, IOptions<PositionFeedOptions> options, TaskBoard? board = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _directory = directory;
+        _board = board;
+        if (board is not null)
+        {
+            board.OfficerChanged += Touch;
+        }
+
         _time = time;
         _options = options.Value;
         _timer = time.CreateTimer(_ => _ = TickAsync(), null, _options.Interval, _options.Interval);
@@ -78,6 +86,19 @@ public sealed class PositionFeed : IDisposable
         foreach (var fix in latest)
         {
             _dots[fix.OfficerId] = new Dot(fix, StatusOf(fix), IsHidden(fix));
+        }
+    }
+
+    /// <summary>Every officer's latest known fix.</summary>
+    public IEnumerable<PositionFix> AllLatest() => _dots.Values.Select(d => d.Fix);
+
+    /// <summary>An officer's status changed without a new fix (a task began or ended): send it with the next tick.</summary>
+    public void Touch(int officerId)
+    {
+        if (_dots.TryGetValue(officerId, out var dot))
+        {
+            _dots[officerId] = dot with { Status = StatusOf(dot.Fix) };
+            _dirty[officerId] = 0;
         }
     }
 
@@ -200,9 +221,9 @@ public sealed class PositionFeed : IDisposable
 
     private OfficerStatus StatusOf(PositionFix fix) => StatusOf(fix, _time.GetUtcNow());
 
-    // Task-driven statuses (dispatched, en route, on scene) come with dispatch; until then a fix means available.
+    // The task decides while the officer is reachable; a silent phone shows offline whatever the task.
     private OfficerStatus StatusOf(PositionFix fix, DateTimeOffset now) =>
-        now - fix.At > _options.OfflineAfter ? OfficerStatus.Offline : OfficerStatus.Available;
+        now - fix.At > _options.OfflineAfter ? OfficerStatus.Offline : _board?.StatusOf(fix.OfficerId) ?? OfficerStatus.Available;
 
     private bool IsHidden(PositionFix fix) => IsHidden(fix, _time.GetUtcNow());
 
@@ -216,7 +237,15 @@ public sealed class PositionFeed : IDisposable
         }
     }
 
-    public void Dispose() => _timer.Dispose();
+    public void Dispose()
+    {
+        if (_board is not null)
+        {
+            _board.OfficerChanged -= Touch;
+        }
+
+        _timer.Dispose();
+    }
 
     private sealed class Unsubscriber(PositionFeed feed, Subscriber subscriber) : IDisposable
     {
