@@ -84,6 +84,7 @@ public static class DashboardServices
         services.AddSingleton<RecommenderService>();
         services.AddSingleton<DispatchService>();
         services.AddSingleton<SlaMonitor>();
+        services.AddScoped<OperatorActions>();
         // After PositionWriterHost: the recommender starts from the positions the feed has loaded.
         services.AddHostedService<DispatchHost>();
         // Enums travel by name ("Reported", not 0) so integrators can read the payloads.
