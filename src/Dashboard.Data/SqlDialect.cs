@@ -60,7 +60,7 @@ internal sealed partial class SqlDialect
         IsSqlServer ? $"OFFSET 0 ROWS FETCH NEXT {parameter} ROWS ONLY" : $"LIMIT {parameter}";
 
     /// <summary>
-    /// Appends one incident_events row (@IncidentId, @Type, @Actor, @At, @Payload) and returns its seq. Must run inside
+    /// Appends one incident_events row (@IncidentId, @TaskId, @Type, @Actor, @At, @Payload) and returns its seq. Must run inside
     /// the writing transaction. Clients resync with "events since seq N", so seq must grow in commit order:
     /// SQLite has a single writer, so AUTOINCREMENT is enough. A SQL Server IDENTITY is handed out at insert and can commit
     /// out of order; the value comes from the one-row event_sequence table instead, whose updated row stays locked
@@ -70,15 +70,22 @@ internal sealed partial class SqlDialect
         ? """
           DECLARE @next TABLE (value bigint NOT NULL);
           UPDATE event_sequence SET value = value + 1 OUTPUT INSERTED.value INTO @next WHERE id = 1;
-          INSERT INTO incident_events (seq, incident_id, type, actor, at, payload)
+          INSERT INTO incident_events (seq, incident_id, task_id, type, actor, at, payload)
           OUTPUT INSERTED.seq
-          SELECT value, @IncidentId, @Type, @Actor, @At, @Payload FROM @next;
+          SELECT value, @IncidentId, @TaskId, @Type, @Actor, @At, @Payload FROM @next;
           """
         : """
-          INSERT INTO incident_events (incident_id, type, actor, at, payload)
-          VALUES (@IncidentId, @Type, @Actor, @At, @Payload)
+          INSERT INTO incident_events (incident_id, task_id, type, actor, at, payload)
+          VALUES (@IncidentId, @TaskId, @Type, @Actor, @At, @Payload)
           RETURNING seq;
           """;
+
+    /// <summary>
+    /// Placed after a table (and its alias) in FROM: the row read is locked for update until commit, so a second writer of the
+    /// same row waits there instead of reading a state that is about to change. SQLite needs nothing: Microsoft.Data.Sqlite
+    /// begins transactions IMMEDIATE, which already takes the database's single write lock.
+    /// </summary>
+    public string UpdateLockHint => IsSqlServer ? "WITH (UPDLOCK, ROWLOCK)" : "";
 
     /// <summary>The value expression that stores a WKB parameter in a boundary column.</summary>
     public string GeometryValue(string parameter) =>

@@ -7,7 +7,8 @@ public sealed record NewPhoto(string ContentType, byte[] Content, string? FileNa
 
 /// <summary>
 /// A grid captain's report, already located (grid, township, district) and validated by the caller.
-/// The stored code is <see cref="CodePrefix"/> followed by the new id, zero-padded to six digits.
+/// The stored code is <see cref="CodePrefix"/> followed by the new id, zero-padded to six digits. The SLA targets are
+/// fixed at report time (from the policy of the tier and category), so a later policy change does not move open deadlines.
 /// </summary>
 public sealed record NewReport(
     string ClientId,
@@ -24,7 +25,9 @@ public sealed record NewReport(
     string ReporterName,
     string Actor,
     string CodePrefix,
-    IReadOnlyList<NewPhoto> Photos);
+    IReadOnlyList<NewPhoto> Photos,
+    int ContactTargetSeconds = 60,
+    int ArrivalTargetSeconds = 300);
 
 /// <summary>Created is false when the reporter had already sent this ClientId; then Event is null and nothing was written.</summary>
 public sealed record ReportOutcome(Incident Incident, bool Created, IncidentEvent? Event);

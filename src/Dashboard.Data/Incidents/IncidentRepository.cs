@@ -11,23 +11,31 @@ namespace Dashboard.Data.Incidents;
 /// <summary>Incidents, their append-only event log and their photos.</summary>
 public sealed class IncidentRepository(DbConnectionFactory db)
 {
-    private const string Columns = """
+    /// <summary>Every column of an incident row (alias i), named for <see cref="IncidentRow"/>.</summary>
+    internal const string Columns = """
         i.id AS Id, i.code AS Code, i.client_id AS ClientId, i.category_code AS CategoryCode, i.description AS Description,
         i.lat AS Latitude, i.lon AS Longitude, i.grid_code AS GridCode, i.township_code AS TownshipCode,
         i.district_code AS DistrictCode, i.owner_code AS OwnerCode, i.status AS Status, i.reported_at AS ReportedAt,
         i.occurred_at AS OccurredAt, i.reported_by AS ReportedBy, i.reporter_name AS ReporterName,
-        i.photo_count AS PhotoCount, i.last_seq AS LastSeq
+        i.photo_count AS PhotoCount, i.last_seq AS LastSeq,
+        i.contact_target_s AS ContactTargetSeconds, i.arrival_target_s AS ArrivalTargetSeconds,
+        i.contacted_at AS ContactedAt, i.dispatched_at AS DispatchedAt, i.on_scene_at AS OnSceneAt, i.resolved_at AS ResolvedAt,
+        i.closed_at AS ClosedAt, i.paused_at AS PausedAt, i.contact_paused_ms AS ContactPausedMs, i.arrival_paused_ms AS ArrivalPausedMs,
+        i.contact_breaches AS ContactBreaches, i.arrival_breaches AS ArrivalBreaches, i.escalations AS Escalations,
+        i.task_id AS TaskId, i.assignee_officer_id AS AssigneeOfficerId, i.assignee_name AS AssigneeName
         """;
 
-    private const string EventColumns = "e.seq AS Seq, e.incident_id AS IncidentId, e.type AS Type, e.actor AS Actor, e.at AS At, e.payload AS Payload";
+    // TaskId is not named "Id": EventsSince splits the joined row at the incident's first column, Id.
+    private const string EventColumns =
+        "e.seq AS Seq, e.incident_id AS IncidentId, e.type AS Type, e.actor AS Actor, e.at AS At, e.payload AS Payload, e.task_id AS TaskId";
 
     private const string PhotoColumns = "id AS Id, incident_id AS IncidentId, content_type AS ContentType, file_name AS FileName, size_bytes AS SizeBytes";
 
     // One predicate per level rather than one OR-ed predicate, so each statement can seek on its own index.
-    private const string CityScope = "1 = 1";
-    private const string DistrictScope = "i.district_code = @ScopeCode";
-    private const string TownshipScope = "i.township_code = @ScopeCode";
-    private const string GridScope = "i.grid_code = @ScopeCode";
+    internal const string CityScope = "1 = 1";
+    internal const string DistrictScope = "i.district_code = @ScopeCode";
+    internal const string TownshipScope = "i.township_code = @ScopeCode";
+    internal const string GridScope = "i.grid_code = @ScopeCode";
 
     internal const string FindSql = "SELECT " + Columns + " FROM incidents i WHERE i.id = @Id";
     internal const string FindByClientSql = "SELECT " + Columns + " FROM incidents i WHERE i.reported_by = @ReportedBy AND i.client_id = @ClientId";
@@ -59,14 +67,17 @@ public sealed class IncidentRepository(DbConnectionFactory db)
     private static readonly Func<SqlDialect, string>[] EventsSinceSqlByLevel =
         [EventsSinceInCitySql, EventsSinceInDistrictSql, EventsSinceInTownshipSql, EventsSinceInGridSql];
 
-    private static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web);
+    /// <summary>Event payloads are JSON with the web defaults (camelCase).</summary>
+    internal static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web);
 
     internal static string InsertSql(SqlDialect d) => $"""
         INSERT INTO incidents (code, client_id, category_code, description, lat, lon, grid_code, township_code, district_code,
-                               owner_code, status, reported_at, occurred_at, reported_by, reporter_name, photo_count, last_seq)
+                               owner_code, status, reported_at, occurred_at, reported_by, reporter_name, photo_count, last_seq,
+                               contact_target_s, arrival_target_s)
         {d.OutputInsertedId}
         VALUES (@Code, @ClientId, @CategoryCode, @Description, @Latitude, @Longitude, @GridCode, @TownshipCode, @DistrictCode,
-                @OwnerCode, @Status, @ReportedAt, @OccurredAt, @ReportedBy, @ReporterName, @PhotoCount, 0)
+                @OwnerCode, @Status, @ReportedAt, @OccurredAt, @ReportedBy, @ReporterName, @PhotoCount, 0,
+                @ContactTargetSeconds, @ArrivalTargetSeconds)
         {d.OnConflictDoNothing("reported_by, client_id")}
         {d.ReturningId}
         """;
@@ -261,6 +272,8 @@ public sealed class IncidentRepository(DbConnectionFactory db)
             report.ReportedBy,
             report.ReporterName,
             PhotoCount = report.Photos.Count,
+            report.ContactTargetSeconds,
+            report.ArrivalTargetSeconds,
         }, tx, cancellationToken: ct));
         if (id is not { } incidentId)
         {
@@ -288,6 +301,7 @@ public sealed class IncidentRepository(DbConnectionFactory db)
         var seq = await connection.ExecuteScalarAsync<long>(new CommandDefinition(dialect.AppendIncidentEventSql, new
         {
             IncidentId = incidentId,
+            TaskId = (long?)null,
             Type = IncidentEventTypes.Reported,
             report.Actor,
             At = report.ReportedAt,
@@ -301,7 +315,11 @@ public sealed class IncidentRepository(DbConnectionFactory db)
         var incident = new Incident(
             incidentId, code, report.ClientId, report.CategoryCode, report.Description, report.Latitude, report.Longitude,
             report.GridCode, report.TownshipCode, report.DistrictCode, report.TownshipCode, IncidentStatus.Reported,
-            report.ReportedAt, report.OccurredAt, report.ReportedBy, report.ReporterName, report.Photos.Count, seq);
+            report.ReportedAt, report.OccurredAt, report.ReportedBy, report.ReporterName, report.Photos.Count, seq)
+        {
+            ContactTargetSeconds = report.ContactTargetSeconds,
+            ArrivalTargetSeconds = report.ArrivalTargetSeconds,
+        };
         var reported = new IncidentEvent(seq, incidentId, IncidentEventTypes.Reported, report.Actor, report.ReportedAt, payload);
         return new ReportOutcome(incident, Created: true, reported);
     }
@@ -313,7 +331,7 @@ public sealed class IncidentRepository(DbConnectionFactory db)
         return row?.ToIncident();
     }
 
-    private static int LevelOf(ScopeFilter scope)
+    internal static int LevelOf(ScopeFilter scope)
     {
         ArgumentNullException.ThrowIfNull(scope);
         if (!Enum.IsDefined(scope.Level))
@@ -331,7 +349,7 @@ public sealed class IncidentRepository(DbConnectionFactory db)
 
     private sealed record ReportedPayload(string Category, double Lat, double Lon, string? Grid, string Township, int Photos);
 
-    private sealed class IncidentRow
+    internal sealed class IncidentRow
     {
         public long Id { get; set; }
         public string Code { get; set; } = "";
@@ -351,10 +369,44 @@ public sealed class IncidentRepository(DbConnectionFactory db)
         public string ReporterName { get; set; } = "";
         public int PhotoCount { get; set; }
         public long LastSeq { get; set; }
+        public int ContactTargetSeconds { get; set; }
+        public int ArrivalTargetSeconds { get; set; }
+        public DateTimeOffset? ContactedAt { get; set; }
+        public DateTimeOffset? DispatchedAt { get; set; }
+        public DateTimeOffset? OnSceneAt { get; set; }
+        public DateTimeOffset? ResolvedAt { get; set; }
+        public DateTimeOffset? ClosedAt { get; set; }
+        public DateTimeOffset? PausedAt { get; set; }
+        public long ContactPausedMs { get; set; }
+        public long ArrivalPausedMs { get; set; }
+        public int ContactBreaches { get; set; }
+        public int ArrivalBreaches { get; set; }
+        public int Escalations { get; set; }
+        public long? TaskId { get; set; }
+        public int? AssigneeOfficerId { get; set; }
+        public string? AssigneeName { get; set; }
 
         public Incident ToIncident() => new(
             Id, Code, ClientId, CategoryCode, Description, Latitude, Longitude, GridCode, TownshipCode, DistrictCode, OwnerCode,
-            (IncidentStatus)Status, ReportedAt, OccurredAt, ReportedBy, ReporterName, PhotoCount, LastSeq);
+            (IncidentStatus)Status, ReportedAt, OccurredAt, ReportedBy, ReporterName, PhotoCount, LastSeq)
+        {
+            ContactTargetSeconds = ContactTargetSeconds,
+            ArrivalTargetSeconds = ArrivalTargetSeconds,
+            ContactedAt = ContactedAt,
+            DispatchedAt = DispatchedAt,
+            OnSceneAt = OnSceneAt,
+            ResolvedAt = ResolvedAt,
+            ClosedAt = ClosedAt,
+            PausedAt = PausedAt,
+            ContactPaused = TimeSpan.FromMilliseconds(ContactPausedMs),
+            ArrivalPaused = TimeSpan.FromMilliseconds(ArrivalPausedMs),
+            ContactBreaches = ContactBreaches,
+            ArrivalBreaches = ArrivalBreaches,
+            Escalations = Escalations,
+            TaskId = TaskId,
+            AssigneeOfficerId = AssigneeOfficerId,
+            AssigneeName = AssigneeName,
+        };
     }
 
     private sealed class EventRow
@@ -365,8 +417,9 @@ public sealed class IncidentRepository(DbConnectionFactory db)
         public string Actor { get; set; } = "";
         public DateTimeOffset At { get; set; }
         public string? Payload { get; set; }
+        public long? TaskId { get; set; }
 
-        public IncidentEvent ToEvent() => new(Seq, IncidentId, Type, Actor, At, Payload);
+        public IncidentEvent ToEvent() => new(Seq, IncidentId, Type, Actor, At, Payload) { TaskId = TaskId };
     }
 
     private sealed class PhotoRow

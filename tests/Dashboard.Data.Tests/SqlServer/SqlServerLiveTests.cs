@@ -1,5 +1,6 @@
 using Dashboard.Data.Tests.Accounts;
 using Dashboard.Data.Tests.Demo;
+using Dashboard.Data.Tests.Dispatch;
 using Dashboard.Data.Tests.Import;
 using Dashboard.Data.Tests.Incidents;
 using Dashboard.Data.Tests.Jurisdictions;
@@ -46,6 +47,11 @@ public sealed class SqlServerGeoJsonBoundaryImporterTests : GeoJsonBoundaryImpor
 }
 
 public sealed class SqlServerIncidentRepositoryTests : IncidentRepositoryTests
+{
+    protected override async Task<TestDatabase> CreateEmptyAsync() => await SqlServerTestDatabase.CreateAsync();
+}
+
+public sealed class SqlServerDispatchRepositoryTests : DispatchRepositoryTests
 {
     protected override async Task<TestDatabase> CreateEmptyAsync() => await SqlServerTestDatabase.CreateAsync();
 }

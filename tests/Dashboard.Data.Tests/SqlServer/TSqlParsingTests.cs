@@ -77,11 +77,28 @@ public sealed class TSqlParsingTests
                 "PositionRepository.LatestOfSql",
                 "PositionRepository.TrackSql(SqlServer)",
                 "PositionRepository.CountTrackRowsSql(SqlServer)",
+                "DispatchRepository.FindIncidentForUpdateSql(SqlServer)",
+                "DispatchRepository.CurrentTaskSql(SqlServer)",
+                "DispatchRepository.InsertTaskSql(SqlServer)",
+                "DispatchRepository.UpdateTaskSql",
+                "DispatchRepository.UpdateIncidentSql",
+                "DispatchRepository.FindTaskSql",
+                "DispatchRepository.TasksOfIncidentSql",
+                "DispatchRepository.ActiveTasksSql",
+                "DispatchRepository.ActiveTaskOfIncidentSql",
+                "DispatchRepository.TasksOfOfficerSql(SqlServer)",
+                "DispatchRepository.TasksOfCaptainSql(SqlServer)",
+                "DispatchRepository.OpenWithRunningClocksSql",
+                "DispatchRepository.ComplianceInCitySql",
+                "DispatchRepository.ComplianceInDistrictSql",
+                "DispatchRepository.ComplianceInTownshipSql",
+                "DispatchRepository.ComplianceInGridSql",
             },
             names);
         Assert.DoesNotContain(names, n => n.Contains("SqliteSql", StringComparison.Ordinal));
         Assert.Contains("STGeomFromWKB", DiscoverStatements(SqlDialect.SqlServer)["JurisdictionRepository.InsertSql(SqlServer)"], StringComparison.Ordinal);
         Assert.Contains("event_sequence", DiscoverStatements(SqlDialect.SqlServer)["SqlDialect.AppendIncidentEventSql(SqlServer)"], StringComparison.Ordinal);
+        Assert.Contains("UPDLOCK", DiscoverStatements(SqlDialect.SqlServer)["DispatchRepository.FindIncidentForUpdateSql(SqlServer)"], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -96,6 +113,8 @@ public sealed class TSqlParsingTests
         Assert.NotEmpty(Parse(sqliteOnly["IncidentRepository.ListInTownshipSql(Sqlite)"]));
         Assert.NotEmpty(Parse(sqliteOnly["SqlDialect.AppendIncidentEventSql(Sqlite)"]));
         Assert.NotEmpty(Parse(sqliteOnly["PositionRepository.TrackSql(Sqlite)"]));
+        Assert.NotEmpty(Parse(sqliteOnly["DispatchRepository.InsertTaskSql(Sqlite)"]));
+        Assert.NotEmpty(Parse(sqliteOnly["DispatchRepository.CurrentTaskSql(Sqlite)"]));
     }
 
     private static Dictionary<string, string> DiscoverStatements(SqlDialect dialect)
