@@ -4,7 +4,9 @@ using Bunit.TestDoubles;
 using Dashboard.Core.Demo;
 using Dashboard.Core.Jurisdictions;
 using Dashboard.Data;
+using Dashboard.Data.Dispatch;
 using Dashboard.Data.Incidents;
+using Dashboard.Web.Features.Dispatch;
 using Dashboard.Web.Realtime;
 using Microsoft.Extensions.Logging.Abstractions;
 using Dashboard.Web.Features.Account;
@@ -52,9 +54,16 @@ public abstract class ComponentTestBase : BunitContext
         Services.AddSingleton(new CategoryRepository(Database));
         Notifier = new IncidentNotifier(Directory, NullLogger<IncidentNotifier>.Instance);
         Services.AddSingleton(Notifier);
-        Feed = new Dashboard.Web.Features.Map.PositionFeed(Directory, Time, Options.Create(new Dashboard.Web.Features.Map.PositionFeedOptions()));
+        Board = new TaskBoard();
+        Services.AddSingleton(Board);
+        Feed = new Dashboard.Web.Features.Map.PositionFeed(Directory, Time, Options.Create(new Dashboard.Web.Features.Map.PositionFeedOptions()), Board);
         Services.AddSingleton(Feed);
         Services.AddSingleton(Options.Create(new MapOptions()));
+        Services.AddSingleton(Options.Create(new DispatchOptions()));
+        Services.AddSingleton(new DispatchRepository(Database, Time));
+        Services.AddSingleton<RecommenderService>();
+        Services.AddSingleton<DispatchService>();
+        Services.AddScoped<OperatorActions>();
     }
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "dashboard-tests", Guid.NewGuid().ToString("N"));
@@ -64,6 +73,8 @@ public abstract class ComponentTestBase : BunitContext
     protected IncidentNotifier Notifier { get; }
 
     protected Dashboard.Web.Features.Map.PositionFeed Feed { get; }
+
+    protected TaskBoard Board { get; }
 
     protected override void Dispose(bool disposing)
     {

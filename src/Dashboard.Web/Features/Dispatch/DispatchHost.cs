@@ -21,6 +21,8 @@ public sealed class DispatchHost(
     PositionWriter writer,
     DispatchService dispatch,
     SlaMonitor monitor,
+    Dashboard.Core.Sla.SlaPolicy policy,
+    Hosting.CityDirectory directory,
     IOptions<DispatchOptions> options,
     ILogger<DispatchHost> logger) : IHostedService
 {
@@ -28,6 +30,13 @@ public sealed class DispatchHost(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // A typo in an SLA override would silently leave a tier on the defaults: refuse to start instead.
+        var problems = policy.Validate(directory.Tree);
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException("Invalid Sla settings: " + string.Join("; ", problems));
+        }
+
         foreach (var task in await store.ActiveTasksAsync(cancellationToken))
         {
             if (await incidents.FindAsync(task.IncidentId, cancellationToken) is { } incident)

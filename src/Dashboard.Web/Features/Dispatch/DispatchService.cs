@@ -144,7 +144,9 @@ public sealed class DispatchService(
 
     private async Task<CommandReply> RunAsync(long incidentId, IncidentCommand command, string actor, IReadOnlyList<NewPhoto>? attachments, CancellationToken ct)
     {
-        var outcome = await store.ExecuteAsync(incidentId, state => Decide(state, command, actor), attachments, ct);
+        // One instant for the decision and the log, so the clocks and the events agree to the tick.
+        var now = time.GetUtcNow();
+        var outcome = await store.ExecuteAsync(incidentId, actor, now, state => Decide(state, command, actor, now), attachments, ct);
         if (outcome.NotFound)
         {
             return CommandReply.Missing($"Incident {incidentId} does not exist.");
@@ -169,7 +171,7 @@ public sealed class DispatchService(
         return new CommandReply(CommandStatus.Ok, result);
     }
 
-    private Decision Decide(IncidentState state, IncidentCommand command, string actor)
+    private Decision Decide(IncidentState state, IncidentCommand command, string actor, DateTimeOffset now)
     {
         // One officer, one task: the lifecycle sees one incident, the board sees them all.
         var officerId = command switch
@@ -183,7 +185,7 @@ public sealed class DispatchService(
             return Decision.Reject(RejectionKind.Conflict, $"{busy.Task.Assignee.Name} is busy with another incident", "officerId");
         }
 
-        return IncidentLifecycle.Decide(state, command, actor, time.GetUtcNow());
+        return IncidentLifecycle.Decide(state, command, actor, now);
     }
 
     private CommandReply? DenyOperator(ClaimsPrincipal user, Incident incident)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using Dashboard.Core.Jurisdictions;
+using Dashboard.Core.Sla;
 using Dashboard.Data.Incidents;
 using Dashboard.Web.Features.Account;
 using Dashboard.Web.Hosting;
@@ -29,7 +30,8 @@ public sealed class IntakeService(
     IncidentRepository incidents,
     IncidentNotifier notifier,
     TimeProvider time,
-    IOptions<CultureOptions> culture)
+    IOptions<CultureOptions> culture,
+    SlaPolicy sla)
 {
     public async Task<IntakeResult> SubmitAsync(ReportInput input, ClaimsPrincipal user, CancellationToken ct = default)
     {
@@ -67,6 +69,8 @@ public sealed class IntakeService(
 
         var now = time.GetUtcNow();
         var localDay = culture.Value.ToLocal(now);
+        // The targets are fixed when the report arrives, so a later change of settings never rewrites a running clock.
+        var targets = sla.TargetsFor(tree, location!.Leaf.Code, category!.Code);
         var report = new NewReport(
             input.ClientId,
             category!.Code,
@@ -82,7 +86,9 @@ public sealed class IntakeService(
             user.GetDisplayName(),
             user.Identity?.Name ?? "",
             "SJ" + localDay.ToString("yyyyMMdd", CultureInfo.InvariantCulture) + "-",
-            input.Photos);
+            input.Photos,
+            targets.ContactSeconds,
+            targets.ArrivalSeconds);
 
         var outcome = await incidents.CreateReportAsync(report, ct);
         if (outcome is { Created: true, Event: { } reported })
