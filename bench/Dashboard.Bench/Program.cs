@@ -3,27 +3,48 @@ using System.Text.Json;
 using Dashboard.Bench;
 
 // dotnet run -c Release --project bench/Dashboard.Bench -- positions [--quick] [--json out.json] [--producers N]
-if (args.Length == 0 || args[0] != "positions")
+// dotnet run -c Release --project bench/Dashboard.Bench -- recommend [--quick] [--json out.json]
+const string Usage = """
+    usage: Dashboard.Bench positions [--quick] [--json out.json] [--producers N]
+           Dashboard.Bench recommend [--quick] [--json out.json]
+    """;
+
+var mode = args.Length > 0 ? args[0] : null;
+if (mode is not ("positions" or "recommend"))
 {
-    await Console.Error.WriteLineAsync("usage: Dashboard.Bench positions [--quick] [--json out.json] [--producers N]");
+    await Console.Error.WriteLineAsync(Usage);
     return 2;
 }
 
 var quick = args.Contains("--quick");
 var json = ValueOf("--json");
-var producers = ValueOf("--producers") is { } p ? int.Parse(p, CultureInfo.InvariantCulture) : 4;
-var settings = quick
-    ? new PositionsBench.Settings(Officers: 5_000, Fixes: 300_000, Producers: producers)
-    : new PositionsBench.Settings(Officers: 25_000, Fixes: 1_500_000, Producers: producers);
+object report;
+bool passed;
+if (mode == "positions")
+{
+    var producers = ValueOf("--producers") is { } p ? int.Parse(p, CultureInfo.InvariantCulture) : 4;
+    var settings = quick
+        ? new PositionsBench.Settings(Officers: 5_000, Fixes: 300_000, Producers: producers)
+        : new PositionsBench.Settings(Officers: 25_000, Fixes: 1_500_000, Producers: producers);
+    var positions = await PositionsBench.RunAsync(settings, Console.Out);
+    (report, passed) = (positions, positions.Ours.RowsVerified && positions.Baseline.RowsVerified);
+}
+else
+{
+    var settings = quick
+        ? new RecommendBench.Settings(Officers: 25_000, Requests: 20_000, BaselineRequests: 5_000, WarmUp: 2_000, Verify: 2_000)
+        : new RecommendBench.Settings(Officers: 25_000, Requests: 200_000, BaselineRequests: 50_000, WarmUp: 10_000, Verify: 10_000);
+    var recommend = RecommendBench.Run(settings, Console.Out);
+    (report, passed) = (recommend, recommend.Mismatches == 0);
+}
 
-var report = await PositionsBench.RunAsync(settings, Console.Out);
 if (json is not null)
 {
-    await File.WriteAllTextAsync(json, JsonSerializer.Serialize(report, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+    await File.WriteAllTextAsync(json, JsonSerializer.Serialize(report, report.GetType(), new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
     Console.WriteLine($"JSON written to {Path.GetFullPath(json)}");
 }
 
-return report.Ours.RowsVerified && report.Baseline.RowsVerified ? 0 : 1;
+return passed ? 0 : 1;
 
 string? ValueOf(string option)
 {

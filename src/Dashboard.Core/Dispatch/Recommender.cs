@@ -19,6 +19,12 @@ public sealed class RecommenderOptions
 
     public int MaxResults { get; set; } = 5;
 
+    /// <summary>
+    /// Officers farther than this from the incident are not offered: it bounds the search, and beyond it even a car needs an
+    /// hour. Townships span a few km; this reaches across a neighbouring township.
+    /// </summary>
+    public double MaxDistanceMeters { get; set; } = 30_000;
+
     public double SpeedKmh(TravelMode mode) => mode switch
     {
         TravelMode.Car => CarKmh,
