@@ -19,8 +19,10 @@ export function setMe(handle, me) {
   if (handle.me) { handle.me.remove(); handle.me = null; }
   if (Array.isArray(me) && me.length === 2) {
     handle.me = L.circleMarker(L.latLng(me[0], me[1]), { radius: 7, color: '#2f9bff', fillColor: '#2f9bff', fillOpacity: 0.9 }).addTo(handle.map);
-    handle.map.fitBounds(L.latLngBounds([handle.target, handle.me.getLatLng()]).pad(0.3), { maxZoom: 17 });
-  } else {
+    // Frame both once; after that the officer may pan and zoom without the map snapping back on every fix.
+    if (!handle.fitted) handle.map.fitBounds(L.latLngBounds([handle.target, handle.me.getLatLng()]).pad(0.3), { maxZoom: 17 });
+    handle.fitted = true;
+  } else if (!handle.fitted) {
     handle.map.setView(handle.target, 16);
   }
 }

@@ -68,7 +68,11 @@ public sealed class IncidentRepository(DbConnectionFactory db)
         [EventsSinceInCitySql, EventsSinceInDistrictSql, EventsSinceInTownshipSql, EventsSinceInGridSql];
 
     /// <summary>Event payloads are JSON with the web defaults (camelCase).</summary>
-    internal static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web);
+    // Names and reasons are Chinese: keep them readable in the log (it is never embedded in HTML unencoded).
+    internal static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
+    };
 
     internal static string InsertSql(SqlDialect d) => $"""
         INSERT INTO incidents (code, client_id, category_code, description, lat, lon, grid_code, township_code, district_code,

@@ -151,7 +151,8 @@ public static class DashboardServices
         // The UI is Chinese: emit CJK as text rather than numeric entities (pages a third the size).
         services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddMudServices();
+        // Alerts at the bottom left, over the queue's empty end, not over the drawer's header and buttons.
+        services.AddMudServices(o => o.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomLeft);
         services.AddProblemDetails();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return builder;
