@@ -26,10 +26,20 @@ public sealed class IncidentNotifier(CityDirectory directory, ILogger<IncidentNo
     /// <summary>Receives every event, whatever its place (relays to the hub and, later, to other nodes).</summary>
     public IDisposable SubscribeAll(Func<IReadOnlyList<LiveEvent>, Task> handler) => Add(null, handler);
 
-    private Subscription Add(string? scopeCode, Func<IReadOnlyList<LiveEvent>, Task> handler)
+    /// <summary>
+    /// Receives the events <paramref name="filter"/> accepts, wherever their incident lies: an assignee's own tasks may be in
+    /// any township. The filter runs on the publisher's thread; keep it cheap.
+    /// </summary>
+    public IDisposable Subscribe(Func<LiveEvent, bool> filter, Func<IReadOnlyList<LiveEvent>, Task> handler)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return Add(null, handler, filter);
+    }
+
+    private Subscription Add(string? scopeCode, Func<IReadOnlyList<LiveEvent>, Task> handler, Func<LiveEvent, bool>? filter = null)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        var subscription = new Subscription(this, scopeCode, handler);
+        var subscription = new Subscription(this, scopeCode, handler, filter);
         lock (_gate)
         {
             _subscriptions = [.. _subscriptions, subscription];
@@ -45,7 +55,7 @@ public sealed class IncidentNotifier(CityDirectory directory, ILogger<IncidentNo
         var tree = directory.Tree;
         foreach (var subscription in Volatile.Read(ref _subscriptions))
         {
-            if (subscription.ScopeCode is null || tree.Concerns(e.Incident, subscription.ScopeCode))
+            if ((subscription.ScopeCode is null || tree.Concerns(e.Incident, subscription.ScopeCode)) && (subscription.Filter?.Invoke(e) ?? true))
             {
                 subscription.Enqueue(e);
             }
@@ -60,13 +70,16 @@ public sealed class IncidentNotifier(CityDirectory directory, ILogger<IncidentNo
         }
     }
 
-    private sealed class Subscription(IncidentNotifier owner, string? scopeCode, Func<IReadOnlyList<LiveEvent>, Task> handler) : IDisposable
+    private sealed class Subscription(IncidentNotifier owner, string? scopeCode, Func<IReadOnlyList<LiveEvent>, Task> handler, Func<LiveEvent, bool>? filter)
+        : IDisposable
     {
         private readonly Channel<LiveEvent> _queue = Channel.CreateUnbounded<LiveEvent>(new() { SingleReader = true });
         private readonly CancellationTokenSource _stop = new();
         private int _disposed;
 
         public string? ScopeCode { get; } = scopeCode;
+
+        public Func<LiveEvent, bool>? Filter { get; } = filter;
 
         public void Enqueue(LiveEvent e) => _queue.Writer.TryWrite(e);
 

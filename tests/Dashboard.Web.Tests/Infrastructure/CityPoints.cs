@@ -35,11 +35,12 @@ public static class CityPoints
         return (p.Y, p.X);
     }
 
-    public static async Task CreateUserAsync(this DashboardAppFactory factory, string userName, string role, string scopeCode)
+    /// <summary>A user with the demo password; <paramref name="officerId"/> links an Officer account to its officer.</summary>
+    public static async Task CreateUserAsync(this DashboardAppFactory factory, string userName, string role, string scopeCode, int? officerId = null)
     {
         ArgumentNullException.ThrowIfNull(factory);
         var hasher = factory.Services.GetRequiredService<IPasswordHasher<UserAccount>>();
-        var account = new UserAccount(0, userName, userName, "", role, scopeCode, null, 0, null);
+        var account = new UserAccount(0, userName, userName, "", role, scopeCode, officerId, 0, null);
         await factory.Services.GetRequiredService<UserRepository>()
             .InsertAsync(account with { PasswordHash = hasher.HashPassword(account, DashboardAppFactory.DemoPassword) }, TestContext.Current.CancellationToken);
     }

@@ -1,9 +1,14 @@
 using System.Security.Claims;
 using Bunit;
 using Bunit.TestDoubles;
+using Dashboard.Core.Accounts;
 using Dashboard.Core.Demo;
+using Dashboard.Core.Incidents;
 using Dashboard.Core.Jurisdictions;
+using Dashboard.Core.Positions;
 using Dashboard.Data;
+using Dashboard.Data.Accounts;
+using Dashboard.Data.Demo;
 using Dashboard.Data.Dispatch;
 using Dashboard.Data.Incidents;
 using Dashboard.Web.Features.Dispatch;
@@ -120,4 +125,41 @@ public abstract class ComponentTestBase : BunitContext
     }
 
     protected IStringLocalizer<SharedResource> Localizer => Services.GetRequiredService<IStringLocalizer<SharedResource>>();
+
+    private long _reporterId;
+
+    /// <summary>
+    /// Writes the demo city (jurisdictions, officers, grid captains) and a reporting user into the test database, for tests
+    /// whose components store commands: tasks and reports refer to those rows.
+    /// </summary>
+    protected async Task SeedCityAsync()
+    {
+        await new DemoCitySeeder(Database).SeedIfEmptyAsync(City, Xunit.TestContext.Current.CancellationToken);
+        var grid = Tree.OfLevel(JurisdictionLevel.Grid).First();
+        _reporterId = await new UserRepository(Database, Time).InsertAsync(
+            new UserAccount(0, "reporter", "网格长", "-", Roles.GridCaptain, grid.Code, null, 0, null), Xunit.TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Stores a report made now at the interior point of the township's n-th grid (after <see cref="SeedCityAsync"/>).</summary>
+    protected async Task<Incident> ReportAsync(JurisdictionNode township, string category, int grid = 0)
+    {
+        ArgumentNullException.ThrowIfNull(township);
+        var node = Tree.ChildrenOf(township.Code)[grid];
+        var point = node.Boundary.InteriorPoint;
+        var outcome = await Services.GetRequiredService<IncidentRepository>().CreateReportAsync(new NewReport(
+            Guid.NewGuid().ToString("N"), category, "测试事件：菜场门口占道", point.Y, point.X, node.Code, township.Code, township.ParentCode!,
+            Time.GetUtcNow(), null, _reporterId, "网格长", "reporter", "SJ20261123-", []), Xunit.TestContext.Current.CancellationToken);
+        return outcome.Incident;
+    }
+
+    /// <summary>Durable fixes as the position writer announces them: to the live feed and the recommender.</summary>
+    protected async Task PlaceAsync(params PositionFix[] fixes)
+    {
+        await Feed.OnFlushedAsync(fixes);
+        Services.GetRequiredService<RecommenderService>().OnFlushed(fixes);
+    }
+
+    /// <summary>A signed-in principal as the app builds it, for calling services directly.</summary>
+    protected static ClaimsPrincipal Principal(string userName, string role, string scopeCode, int? officerId = null) =>
+        DashboardClaims.CreatePrincipal(new UserAccount(0, userName, userName, "", role, scopeCode, officerId, 0, null), "Test");
 }

@@ -29,6 +29,9 @@ public class DashboardAppFactory : WebApplicationFactory<Program>
 
     public bool DemoEnabled { get; init; } = true;
 
+    /// <summary>How often the SLA monitor's own timer checks the clocks; null keeps the app's setting (1 s of fake time).</summary>
+    public TimeSpan? SlaCheckInterval { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -42,6 +45,10 @@ public class DashboardAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("RateLimits:IntakeBurst", "100000");
         builder.UseSetting("RateLimits:IntakePerMinute", "100000");
         builder.UseSetting("Logging:LogLevel:Dashboard", "Warning");
+        if (SlaCheckInterval is { } interval)
+        {
+            builder.UseSetting("Sla:CheckInterval", interval.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
+        }
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();

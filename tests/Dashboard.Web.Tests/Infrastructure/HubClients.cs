@@ -15,6 +15,9 @@ public sealed class HubClient : IAsyncDisposable
 
     public ConcurrentQueue<(string Method, LiveEvent Event)> Received { get; } = new();
 
+    /// <summary>Every method of <see cref="ICommandClient"/>: the client records whatever the server sends.</summary>
+    public static IReadOnlyList<string> Methods { get; } = typeof(ICommandClient).GetMethods().Select(m => m.Name).ToArray();
+
     public static async Task<HubClient> ConnectAsync(DashboardAppFactory factory, string userName)
     {
         ArgumentNullException.ThrowIfNull(factory);
@@ -30,19 +33,34 @@ public sealed class HubClient : IAsyncDisposable
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()))
             .Build();
         var client = new HubClient(connection);
-        connection.On<LiveEvent>(nameof(ICommandClient.IncidentReported), e => client.Received.Enqueue((nameof(ICommandClient.IncidentReported), e)));
-        connection.On<LiveEvent>(nameof(ICommandClient.IncidentUpdated), e => client.Received.Enqueue((nameof(ICommandClient.IncidentUpdated), e)));
+        foreach (var method in Methods)
+        {
+            connection.On<LiveEvent>(method, e => client.Received.Enqueue((method, e)));
+        }
+
         await connection.StartAsync(TestContext.Current.CancellationToken);
         return client;
     }
 
     /// <summary>Waits until an event for the incident arrives, or fails after the timeout.</summary>
-    public async Task<(string Method, LiveEvent Event)> WaitForAsync(long incidentId, TimeSpan? timeout = null)
+    public Task<(string Method, LiveEvent Event)> WaitForAsync(long incidentId, TimeSpan? timeout = null) =>
+        WaitForAsync(r => r.Event.Incident.Id == incidentId, $"no event for incident {incidentId} within the timeout", timeout);
+
+    /// <summary>Waits until a <paramref name="method"/> call carrying an event of <paramref name="type"/> for the incident arrives.</summary>
+    public Task<(string Method, LiveEvent Event)> WaitForAsync(long incidentId, string method, string type, TimeSpan? timeout = null) =>
+        WaitForAsync(
+            r => r.Event.Incident.Id == incidentId && r.Method == method && r.Event.Type == type,
+            $"no {method}({type}) for incident {incidentId} within the timeout",
+            timeout);
+
+    /// <summary>Waits until a received call matches, or fails after the timeout.</summary>
+    public async Task<(string Method, LiveEvent Event)> WaitForAsync(Func<(string Method, LiveEvent Event), bool> match, string failure, TimeSpan? timeout = null)
     {
+        ArgumentNullException.ThrowIfNull(match);
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
         while (DateTime.UtcNow < deadline)
         {
-            var hit = Received.FirstOrDefault(r => r.Event.Incident.Id == incidentId);
+            var hit = Received.FirstOrDefault(match);
             if (hit.Event is not null)
             {
                 return hit;
@@ -51,7 +69,7 @@ public sealed class HubClient : IAsyncDisposable
             await Task.Delay(20, TestContext.Current.CancellationToken);
         }
 
-        throw new TimeoutException($"no event for incident {incidentId} within the timeout");
+        throw new TimeoutException(failure);
     }
 
     public async ValueTask DisposeAsync() => await Connection.DisposeAsync();

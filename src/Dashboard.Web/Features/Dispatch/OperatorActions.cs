@@ -43,7 +43,7 @@ public sealed class OperatorActions(
             return reply;
         }
 
-        await ReportFailureAsync(incident.Id, reply);
+        await ReportFailureAsync(incident.Id, reply, racedWithDispatch: true);
         return reply;
     }
 
@@ -57,16 +57,20 @@ public sealed class OperatorActions(
         }
         else
         {
-            await ReportFailureAsync(incident.Id, reply);
+            await ReportFailureAsync(incident.Id, reply, racedWithDispatch: command is ContactCommand or DispatchCommand);
         }
 
         return reply;
     }
 
-    private async Task ReportFailureAsync(long incidentId, CommandReply reply)
+    /// <param name="racedWithDispatch">
+    /// A contact or dispatch, which a colleague's dispatch a moment earlier refuses; any other conflict (already paused, not yet
+    /// resolved…) has its own reason, even on an incident that has an assignee.
+    /// </param>
+    private async Task ReportFailureAsync(long incidentId, CommandReply reply, bool racedWithDispatch)
     {
         // The usual race: someone else dispatched it a moment earlier. Say who, in the operator's language.
-        if (reply.Rejection?.Kind == RejectionKind.Conflict && await incidents.FindAsync(incidentId) is { AssigneeName: { } name })
+        if (racedWithDispatch && reply.Rejection?.Kind == RejectionKind.Conflict && await incidents.FindAsync(incidentId) is { AssigneeName: { } name })
         {
             snackbar.Add(Format("Action.AlreadyDispatched", name), Severity.Warning);
             return;

@@ -11,12 +11,12 @@ public sealed class LiveQueueTests : ComponentTestBase
 {
     private long _seq = 1000;
 
-    private Incident NewIncident(long id, JurisdictionNode township, IncidentStatus status = IncidentStatus.Reported, string category = "ZDJY")
+    private Incident NewIncident(long id, JurisdictionNode township, IncidentStatus status = IncidentStatus.Reported, string category = "ZDJY", double reportedSecondsAgo = 75)
     {
         var grid = Tree.ChildrenOf(township.Code)[0];
         var point = grid.Boundary.InteriorPoint;
         return new Incident(id, $"SJ20261123-{id:D6}", $"c{id}", category, "测试事件", point.Y, point.X, grid.Code, township.Code,
-            township.ParentCode!, township.Code, status, Time.GetUtcNow().AddSeconds(-75), null, 1, "网格长", 0, ++_seq);
+            township.ParentCode!, township.Code, status, Time.GetUtcNow().AddSeconds(-reportedSecondsAgo), null, 1, "网格长", 0, ++_seq);
     }
 
     private void Publish(Incident incident, string type = IncidentEventTypes.Reported) =>
@@ -75,6 +75,28 @@ public sealed class LiveQueueTests : ComponentTestBase
 
         Time.Advance(TimeSpan.FromSeconds(1));
         queue.WaitForAssertion(() => Assert.Equal("1分16秒", queue.FindAll(".queue-age")[0].TextContent));
+    }
+
+    [Fact]
+    public void A_rows_contact_clock_turns_amber_at_40_s_and_red_at_60_s_as_the_clock_ticks()
+    {
+        var township = Township(0);
+        var queue = Render<LiveQueue>(p => p.Add(q => q.Scope, township));
+        Publish(NewIncident(11, township, reportedSecondsAgo: 0));
+        string Colour() => queue.Find("[data-incident='11'] [data-clock=contact]").GetAttribute("data-colour")!;
+        string Value() => queue.Find("[data-incident='11'] [data-clock=contact] .clock-value").TextContent;
+
+        queue.WaitForAssertion(() => Assert.Equal(("green", "1:00"), (Colour(), Value())));
+        Assert.Empty(queue.FindAll("[data-incident='11'] [data-clock=arrival]"));
+
+        Time.Advance(TimeSpan.FromSeconds(39));
+        queue.WaitForAssertion(() => Assert.Equal(("green", "0:21"), (Colour(), Value())));
+        Time.Advance(TimeSpan.FromSeconds(1));
+        queue.WaitForAssertion(() => Assert.Equal(("amber", "0:20"), (Colour(), Value())));
+        Time.Advance(TimeSpan.FromSeconds(20));
+        queue.WaitForAssertion(() => Assert.Equal(("red", "0:00"), (Colour(), Value())));
+        Time.Advance(TimeSpan.FromSeconds(5));
+        queue.WaitForAssertion(() => Assert.Equal(("red", "+0:05"), (Colour(), Value())));
     }
 
     [Fact]
