@@ -360,8 +360,13 @@ public sealed class DispatchRepository
         }
         catch (DbException e) when (dialect.IsUniqueViolation(e))
         {
-            // The only unique key these statements can hit is the one active task per incident.
+            // Two unique keys can be hit: one active task per incident, and one active task per officer.
             await tx.RollbackAsync(ct);
+            if (e.Message.Contains("officer_id", StringComparison.OrdinalIgnoreCase))
+            {
+                return new CommandOutcome(null, new Rejection(RejectionKind.Conflict, "The officer already has an active task on another incident.", "officerId"));
+            }
+
             var active = await connection.QuerySingleOrDefaultAsync<TaskRow>(new CommandDefinition(
                 ActiveTaskOfIncidentSql, new { IncidentId = incidentId }, cancellationToken: ct));
             var message = active is null

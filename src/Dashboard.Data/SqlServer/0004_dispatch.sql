@@ -27,6 +27,8 @@ CREATE TABLE dbo.tasks (
 GO
 -- At most one active (Dispatched, Accepted, OnScene) task per incident, whatever the code above the database does.
 CREATE UNIQUE INDEX ux_tasks_active_incident_id ON dbo.tasks (incident_id) WHERE status IN (0, 1, 2);
+-- One officer, one active task: two operators dispatching different incidents to the same officer at once get one task.
+CREATE UNIQUE INDEX ux_tasks_active_officer_id ON dbo.tasks (officer_id) WHERE officer_id IS NOT NULL AND status IN (0, 1, 2);
 CREATE INDEX ix_tasks_incident_id ON dbo.tasks (incident_id, id);
 CREATE INDEX ix_tasks_officer_id ON dbo.tasks (officer_id, id) WHERE officer_id IS NOT NULL;
 CREATE INDEX ix_tasks_captain_code ON dbo.tasks (captain_code, id) WHERE captain_code IS NOT NULL;

@@ -24,6 +24,7 @@ public sealed class DispatchHost(
     Dashboard.Core.Sla.SlaPolicy policy,
     Hosting.CityDirectory directory,
     IOptions<DispatchOptions> options,
+    IOptions<SlaOptions> slaOptions,
     ILogger<DispatchHost> logger) : IHostedService
 {
     private readonly ConcurrentDictionary<long, byte> _arriving = new();
@@ -31,7 +32,13 @@ public sealed class DispatchHost(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         // A typo in an SLA override would silently leave a tier on the defaults: refuse to start instead.
-        var problems = policy.Validate(directory.Tree);
+        var problems = policy.Validate(directory.Tree).ToList();
+        // Timers cannot wait beyond ~49 days; a minute is already far too slow for a 60 s target, but tests park it.
+        if (slaOptions.Value.CheckInterval < TimeSpan.FromMilliseconds(100) || slaOptions.Value.CheckInterval > TimeSpan.FromDays(30))
+        {
+            problems.Add($"checkInterval must be between 00:00:00.1 and 30.00:00:00, was {slaOptions.Value.CheckInterval}");
+        }
+
         if (problems.Count > 0)
         {
             throw new InvalidOperationException("Invalid Sla settings: " + string.Join("; ", problems));

@@ -14,8 +14,13 @@ public sealed class TaskBoard
     private readonly ConcurrentDictionary<long, Entry> _byIncident = new();
     private readonly ConcurrentDictionary<int, Entry> _byOfficer = new();
 
-    /// <summary>An active task with the place of its incident (the geofence centre).</summary>
-    public sealed record Entry(DispatchTask Task, double Latitude, double Longitude, string TownshipCode);
+    /// <summary>An active task with the place of its incident (the geofence centre) and the incident's seq when it was read.</summary>
+    public sealed record Entry(DispatchTask Task, double Latitude, double Longitude, string TownshipCode, long Seq = 0);
+
+    // The newest seq applied per incident: two commands finishing together may report back in either order.
+    private readonly ConcurrentDictionary<long, long> _seen = new();
+    private readonly Lock _gate = new();
+    private const int MaxRemembered = 50_000;
 
     /// <summary>Raised with the officer whose task state changed (busy flags, map colour).</summary>
     public event Action<int>? OfficerChanged;
@@ -26,9 +31,31 @@ public sealed class TaskBoard
     {
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(incident);
+        lock (_gate)
+        {
+            if (_seen.TryGetValue(task.IncidentId, out var seen) && seen > incident.LastSeq)
+            {
+                return;
+            }
+
+            _seen[task.IncidentId] = incident.LastSeq;
+            ApplyLocked(task, incident);
+            if (_seen.Count > MaxRemembered)
+            {
+                // Only a race within moments matters; forget the seqs of incidents with no active task.
+                foreach (var id in _seen.Keys.Where(id => !_byIncident.ContainsKey(id)).ToList())
+                {
+                    _seen.TryRemove(id, out _);
+                }
+            }
+        }
+    }
+
+    private void ApplyLocked(DispatchTask task, Incident incident)
+    {
         if (task.IsActive)
         {
-            var entry = new Entry(task, incident.Latitude, incident.Longitude, incident.TownshipCode);
+            var entry = new Entry(task, incident.Latitude, incident.Longitude, incident.TownshipCode, incident.LastSeq);
             if (_byIncident.TryGetValue(task.IncidentId, out var previous) && previous.Task.Id != task.Id)
             {
                 Forget(previous);
