@@ -87,6 +87,10 @@ internal sealed partial class SqlDialect
     /// </summary>
     public string UpdateLockHint => IsSqlServer ? "WITH (UPDLOCK, ROWLOCK)" : "";
 
+    /// <summary>The text of one scalar member of a JSON column, e.g. <c>JsonText("e.payload", "$.clock")</c>; null when absent.</summary>
+    public string JsonText(string column, string path) =>
+        IsSqlServer ? $"JSON_VALUE({column}, '{path}')" : $"json_extract({column}, '{path}')";
+
     /// <summary>The value expression that stores a WKB parameter in a boundary column.</summary>
     public string GeometryValue(string parameter) =>
         IsSqlServer ? $"geography::STGeomFromWKB({parameter}, 4326)" : parameter;

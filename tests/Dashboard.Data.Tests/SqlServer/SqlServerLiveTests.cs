@@ -70,3 +70,8 @@ public sealed class SqlServerPositionWriterTests : PositionWriterTests
 {
     protected override async Task<TestDatabase> CreateEmptyAsync() => await SqlServerTestDatabase.CreateAsync();
 }
+
+public sealed class SqlServerMetricsRepositoryTests : Metrics.MetricsRepositoryTests
+{
+    protected override async Task<TestDatabase> CreateEmptyAsync() => await SqlServerTestDatabase.CreateAsync();
+}

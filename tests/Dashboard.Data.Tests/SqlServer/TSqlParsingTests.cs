@@ -93,11 +93,25 @@ public sealed class TSqlParsingTests
                 "DispatchRepository.ComplianceInDistrictSql",
                 "DispatchRepository.ComplianceInTownshipSql",
                 "DispatchRepository.ComplianceInGridSql",
+                "MetricsRepository.NodesSql",
+                "MetricsRepository.ActiveCategoriesSql",
+                "MetricsRepository.CountsUnderCitySql(SqlServer)",
+                "MetricsRepository.CountsUnderDistrictSql(SqlServer)",
+                "MetricsRepository.CountsOfTownshipSql(SqlServer)",
+                "MetricsRepository.EscalationsUnderCitySql",
+                "MetricsRepository.EscalationsUnderDistrictSql",
+                "MetricsRepository.EscalationsOfTownshipSql",
+                "MetricsRepository.CategoriesUnderCitySql",
+                "MetricsRepository.OfficersUnderDistrictSql",
+                "MetricsRepository.PercentilesUnderCitySql(SqlServer)",
+                "MetricsRepository.PercentilesUnderDistrictSql(SqlServer)",
+                "MetricsRepository.PercentilesOfTownshipSql(SqlServer)",
             },
             names);
         Assert.DoesNotContain(names, n => n.Contains("SqliteSql", StringComparison.Ordinal));
         Assert.Contains("STGeomFromWKB", DiscoverStatements(SqlDialect.SqlServer)["JurisdictionRepository.InsertSql(SqlServer)"], StringComparison.Ordinal);
         Assert.Contains("event_sequence", DiscoverStatements(SqlDialect.SqlServer)["SqlDialect.AppendIncidentEventSql(SqlServer)"], StringComparison.Ordinal);
+        Assert.Contains("JSON_VALUE", DiscoverStatements(SqlDialect.SqlServer)["MetricsRepository.CountsUnderCitySql(SqlServer)"], StringComparison.Ordinal);
         Assert.Contains("UPDLOCK", DiscoverStatements(SqlDialect.SqlServer)["DispatchRepository.FindIncidentForUpdateSql(SqlServer)"], StringComparison.Ordinal);
     }
 
