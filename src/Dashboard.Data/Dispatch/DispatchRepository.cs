@@ -362,13 +362,13 @@ public sealed class DispatchRepository
         {
             // Two unique keys can be hit: one active task per incident, and one active task per officer.
             await tx.RollbackAsync(ct);
-            if (e.Message.Contains("officer_id", StringComparison.OrdinalIgnoreCase))
+            var active = await connection.QuerySingleOrDefaultAsync<TaskRow>(new CommandDefinition(
+                ActiveTaskOfIncidentSql, new { IncidentId = incidentId }, cancellationToken: ct));
+            if (active is null && e.Message.Contains("officer_id", StringComparison.OrdinalIgnoreCase))
             {
                 return new CommandOutcome(null, new Rejection(RejectionKind.Conflict, "The officer already has an active task on another incident.", "officerId"));
             }
 
-            var active = await connection.QuerySingleOrDefaultAsync<TaskRow>(new CommandDefinition(
-                ActiveTaskOfIncidentSql, new { IncidentId = incidentId }, cancellationToken: ct));
             var message = active is null
                 ? $"Incident {current.Code} is already dispatched."
                 : $"Incident {current.Code} is already dispatched to {active.AssigneeName} (task {active.Id}).";

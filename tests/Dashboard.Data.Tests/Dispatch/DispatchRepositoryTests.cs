@@ -577,24 +577,45 @@ public abstract class DispatchRepositoryTests : DatabaseTests
     }
 
     [Fact]
+    public async Task The_database_refuses_a_second_active_task_for_one_officer()
+    {
+        await using var f = await CreateAsync();
+        var a = await f.ReportAsync();
+        var b = await f.ReportAsync();
+        await f.ApplyAsync(a.Incident.Id, Dispatch(Zhang, ReportedAt.AddSeconds(10)));
+        var before = await f.CountRowsAsync();
+
+        // Two operators dispatching different incidents to the same officer at once: the second decision saw no busy flag.
+        var refused = await f.Dispatch.ExecuteAsync(b.Incident.Id, Operator, ReportedAt.AddSeconds(20), DispatchRegardless(Zhang, ReportedAt.AddSeconds(20)), ct: Ct);
+
+        Assert.Null(refused.Result);
+        Assert.Equal((RejectionKind.Conflict, "officerId"), (refused.Rejection!.Kind, refused.Rejection.Field));
+        Assert.Equal(before, await f.CountRowsAsync());
+    }
+
+    [Fact]
     public async Task Active_tasks_and_tasks_of_an_assignee_newest_first()
     {
         await using var f = await CreateAsync();
         var a = await f.ReportAsync();
         var b = await f.ReportAsync();
         var c = await f.ReportAsync();
+        var d = await f.ReportAsync();
+        var captainB = Assignee.ForCaptain("GC-" + TestCity.GridB, "刘洋");
         var t1 = (await f.ApplyAsync(a.Incident.Id, Dispatch(Zhang, ReportedAt.AddSeconds(10)))).Tasks[0];
         var t2 = (await f.ApplyAsync(b.Incident.Id, Dispatch(CaptainA, ReportedAt.AddSeconds(20)))).Tasks[0];
-        await f.ApplyAsync(c.Incident.Id, Dispatch(Zhang, ReportedAt.AddSeconds(30)));
-        var reassigned = await f.ApplyAsync(c.Incident.Id, Reassign(Li, ReportedAt.AddSeconds(40), "顺路"));
+        await f.ApplyAsync(c.Incident.Id, Dispatch(Li, ReportedAt.AddSeconds(30)));
+        var reassigned = await f.ApplyAsync(c.Incident.Id, Reassign(captainB, ReportedAt.AddSeconds(40), "顺路"));
         var (t3, t4) = (reassigned.Tasks[0], reassigned.Tasks[1]);
+        // Li is free again after the reassignment, so a new incident can go to Li.
+        var t5 = (await f.ApplyAsync(d.Incident.Id, Dispatch(Li, ReportedAt.AddSeconds(50)))).Tasks[0];
 
-        Assert.Equal([t1, t2, t4], await f.Dispatch.ActiveTasksAsync(Ct));
-        Assert.Equal([t3, t1], await f.Dispatch.TasksOfAssigneeAsync(Zhang, 10, Ct));
-        Assert.Equal([t3], await f.Dispatch.TasksOfAssigneeAsync(Zhang, 1, Ct));
-        Assert.Equal([t4], await f.Dispatch.TasksOfAssigneeAsync(Li, 10, Ct));
+        Assert.Equal([t1, t2, t4, t5], await f.Dispatch.ActiveTasksAsync(Ct));
+        Assert.Equal([t5, t3], await f.Dispatch.TasksOfAssigneeAsync(Li, 10, Ct));
+        Assert.Equal([t5], await f.Dispatch.TasksOfAssigneeAsync(Li, 1, Ct));
+        Assert.Equal([t1], await f.Dispatch.TasksOfAssigneeAsync(Zhang, 10, Ct));
         Assert.Equal([t2], await f.Dispatch.TasksOfAssigneeAsync(CaptainA, 10, Ct));
-        Assert.Empty(await f.Dispatch.TasksOfAssigneeAsync(Assignee.ForCaptain("GC-" + TestCity.GridB, "刘洋"), 10, Ct));
+        Assert.Equal([t4], await f.Dispatch.TasksOfAssigneeAsync(captainB, 10, Ct));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => f.Dispatch.TasksOfAssigneeAsync(Zhang, 0, Ct));
         await Assert.ThrowsAsync<ArgumentException>(() => f.Dispatch.TasksOfAssigneeAsync(new Assignee(AssigneeKind.Officer, null, null, "?"), 5, Ct));
     }
