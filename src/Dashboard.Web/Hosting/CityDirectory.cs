@@ -47,6 +47,10 @@ public sealed class CityDirectory
     /// <summary>The officer whose GPS client reports as <paramref name="deviceId"/> (OsmAnd/Traccar id).</summary>
     public Officer? FindOfficerByDevice(string deviceId) => Volatile.Read(ref _devices).GetValueOrDefault(deviceId);
 
+    /// <summary>The captain of a grid (the first, should a grid have more), or null for no grid or no captain.</summary>
+    public GridCaptain? CaptainOfGrid(string? gridCode) =>
+        gridCode is null ? null : Current.GridCaptains.FirstOrDefault(c => c.GridCode == gridCode);
+
     /// <summary>Officers whose township lies within <paramref name="scopeCode"/>.</summary>
     public IEnumerable<Officer> OfficersWithin(string scopeCode)
     {

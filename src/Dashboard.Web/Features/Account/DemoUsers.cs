@@ -34,7 +34,7 @@ public sealed class DemoUsers(
         var grids = tree.ChildrenOf(township.Code);
         var grid = grids.Count > 0 ? grids[0] : township;
         var officer = city.Officers.FirstOrDefault(o => o.TownshipCode == township.Code);
-        var captain = city.GridCaptains.FirstOrDefault(c => c.GridCode == grid.Code);
+        var captain = directory.CaptainOfGrid(grid.Code);
 
         return
         [

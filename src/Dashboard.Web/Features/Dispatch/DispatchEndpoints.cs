@@ -128,15 +128,13 @@ public static class DispatchEndpoints
         var assignee = dispatch.ResolveAssignee(incident, officerId, captain);
         if (assignee is null)
         {
-            return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { [captain ? "captain" : "officerId"] = [captain ? "the incident's grid has no captain" : $"unknown officer {officerId}"] },
-                title: "The dispatch is invalid.");
+            return UnknownAssignee(officerId, captain, "The dispatch is invalid.");
         }
 
         // A named assignee keeps its rank when it was among the recommendations, so the log shows whether it was an override.
         var recommended = dispatch.Recommend(incident).FirstOrDefault(r => r.Assignee.SameAs(assignee));
         var pick = recommended is null ? null : DispatchService.ToPick(recommended);
-        return ToResult(await dispatch.ExecuteAsync(http.User, id, new DispatchCommand(assignee, pick, reason), ct: ct));
+        return ToResult(await dispatch.ExecuteAsync(http.User, incident, new DispatchCommand(assignee, pick, reason), ct: ct));
     }
 
     private static async Task<IResult> ReassignAsync(long id, HttpContext http, DispatchService dispatch, IncidentRepository incidents, CancellationToken ct)
@@ -163,8 +161,8 @@ public static class DispatchEndpoints
 
         var assignee = dispatch.ResolveAssignee(incident, officerId, captain);
         return assignee is null
-            ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { [captain ? "captain" : "officerId"] = [captain ? "the incident's grid has no captain" : $"unknown officer {officerId}"] })
-            : ToResult(await dispatch.ExecuteAsync(http.User, id, new ReassignCommand(assignee, reason!), ct: ct));
+            ? UnknownAssignee(officerId, captain, "The reassignment is invalid.")
+            : ToResult(await dispatch.ExecuteAsync(http.User, incident, new ReassignCommand(assignee, reason!), ct: ct));
     }
 
     private static async Task<IResult> EscalateAsync(long id, HttpContext http, DispatchService dispatch, IncidentRepository incidents, CancellationToken ct)
@@ -185,7 +183,7 @@ public static class DispatchEndpoints
         var parent = dispatch.ParentTier(incident);
         return parent is null
             ? Problem(StatusCodes.Status409Conflict, "The incident is already held by the city, the top tier.")
-            : ToResult(await dispatch.ExecuteAsync(http.User, id, new EscalateCommand(parent.Code, reason!), ct: ct));
+            : ToResult(await dispatch.ExecuteAsync(http.User, incident, new EscalateCommand(parent.Code, reason!), ct: ct));
     }
 
     private static async Task<IResult> ArriveAsync(long taskId, HttpContext http, DispatchService dispatch, DispatchRepository store,
@@ -236,19 +234,9 @@ public static class DispatchEndpoints
         }, (incidentId, command) => dispatch.ExecuteAsync(http.User, incidentId, command, photos, ct), ct);
     }
 
-    private static async Task<IResult> MineAsync(ClaimsPrincipal user, DispatchRepository store, CityDirectory directory, CancellationToken ct)
+    private static async Task<IResult> MineAsync(ClaimsPrincipal user, DispatchRepository store, DispatchService dispatch, CancellationToken ct)
     {
-        Assignee? me = null;
-        if (user.IsInRole(Roles.Officer) && int.TryParse(user.FindFirstValue(DashboardClaims.OfficerId), NumberStyles.None, CultureInfo.InvariantCulture, out var officerId)
-            && directory.FindOfficer(officerId) is { } officer)
-        {
-            me = Assignee.ForOfficer(officer.Id, officer.Name);
-        }
-        else if (user.IsInRole(Roles.GridCaptain) && directory.Current.GridCaptains.FirstOrDefault(c => c.GridCode == user.GetScope()) is { } captain)
-        {
-            me = Assignee.ForCaptain(captain.Code, captain.Name);
-        }
-
+        var me = dispatch.AssigneeOf(user);
         return me is null
             ? Problem(StatusCodes.Status403Forbidden, "Only officers and grid captains have tasks.")
             : TypedResults.Ok(await store.TasksOfAssigneeAsync(me, 50, ct));
@@ -303,6 +291,11 @@ public static class DispatchEndpoints
             r.Stale,
             RecommendationText.Explain(r, CultureInfo.InvariantCulture, english: true));
     }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ValidationProblem UnknownAssignee(int? officerId, bool captain, string title) =>
+        TypedResults.ValidationProblem(
+            new Dictionary<string, string[]> { [captain ? "captain" : "officerId"] = [captain ? "the incident's grid has no captain" : $"unknown officer {officerId}"] },
+            title: title);
 
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Problem(int status, string title, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(title: title, statusCode: status, extensions: extensions);

@@ -58,11 +58,18 @@ public sealed class DispatchService(
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(command);
         var incident = await incidents.FindAsync(incidentId, ct);
-        if (incident is null)
-        {
-            return CommandReply.Missing($"Incident {incidentId} does not exist.");
-        }
+        return incident is null
+            ? CommandReply.Missing($"Incident {incidentId} does not exist.")
+            : await ExecuteAsync(user, incident, command, attachments, ct);
+    }
 
+    /// <summary>As above, for an incident the caller has just read (its scope is checked, its state is read again in the write).</summary>
+    public async Task<CommandReply> ExecuteAsync(ClaimsPrincipal user, Incident incident, IncidentCommand command,
+        IReadOnlyList<NewPhoto>? attachments = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(incident);
+        ArgumentNullException.ThrowIfNull(command);
         var denied = command is AcceptCommand or ArriveCommand or ResolveCommand
             ? await DenyFieldAsync(user, incident, command, ct)
             : DenyOperator(user, incident);
@@ -71,7 +78,7 @@ public sealed class DispatchService(
             return denied;
         }
 
-        return await RunAsync(incidentId, command, user.Identity?.Name ?? "?", attachments, ct);
+        return await RunAsync(incident.Id, command, user.Identity?.Name ?? "?", attachments, ct);
     }
 
     /// <summary>Commands the system itself issues (SLA breaches, geofence arrivals); no user checks.</summary>
@@ -87,9 +94,8 @@ public sealed class DispatchService(
             return [];
         }
 
-        var captain = incident.GridCode is null ? null : directory.Current.GridCaptains.FirstOrDefault(c => c.GridCode == incident.GridCode);
         return recommender.Recommend(new RecommendationRequest(
-            incident.Latitude, incident.Longitude, incident.TownshipCode, incident.CategoryCode, captain, time.GetUtcNow()));
+            incident.Latitude, incident.Longitude, incident.TownshipCode, incident.CategoryCode, directory.CaptainOfGrid(incident.GridCode), time.GetUtcNow()));
     }
 
     /// <summary>One click: dispatch to the recommendation at <paramref name="rank"/> (1 = the top one).</summary>
@@ -120,7 +126,7 @@ public sealed class DispatchService(
                 : CommandReply.Refuse(RejectionKind.Invalid, $"there is no recommendation #{rank}", "rank");
         }
 
-        return await ExecuteAsync(user, incidentId, new DispatchCommand(pick.Assignee, ToPick(pick), reason), ct: ct);
+        return await ExecuteAsync(user, incident, new DispatchCommand(pick.Assignee, ToPick(pick), reason), ct: ct);
     }
 
     /// <summary>The assignee a user names by officer id (or the grid's captain), checked against the city.</summary>
@@ -129,11 +135,26 @@ public sealed class DispatchService(
         ArgumentNullException.ThrowIfNull(incident);
         if (captain)
         {
-            var c = incident.GridCode is null ? null : directory.Current.GridCaptains.FirstOrDefault(g => g.GridCode == incident.GridCode);
-            return c is null ? null : Assignee.ForCaptain(c.Code, c.Name);
+            return directory.CaptainOfGrid(incident.GridCode) is { } c ? Assignee.ForCaptain(c.Code, c.Name) : null;
         }
 
         return officerId is { } id && directory.FindOfficer(id) is { } officer ? Assignee.ForOfficer(officer.Id, officer.Name) : null;
+    }
+
+    /// <summary>Who the signed-in user is as an assignee: their officer, or the captain of their grid; null for everyone else.</summary>
+    public Assignee? AssigneeOf(ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        if (user.IsInRole(Roles.Officer)
+            && int.TryParse(user.FindFirstValue(DashboardClaims.OfficerId), NumberStyles.None, CultureInfo.InvariantCulture, out var officerId)
+            && directory.FindOfficer(officerId) is { } officer)
+        {
+            return Assignee.ForOfficer(officer.Id, officer.Name);
+        }
+
+        return user.IsInRole(Roles.GridCaptain) && directory.CaptainOfGrid(user.GetScope()) is { } captain
+            ? Assignee.ForCaptain(captain.Code, captain.Name)
+            : null;
     }
 
     public static RecommendationPick ToPick(Recommendation r)

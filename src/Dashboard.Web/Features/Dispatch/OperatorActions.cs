@@ -20,7 +20,7 @@ public sealed class OperatorActions(
     ISnackbar snackbar,
     IStringLocalizer<SharedResource> localizer)
 {
-    private static bool English => CultureInfo.CurrentUICulture.Name.StartsWith("en", StringComparison.Ordinal);
+    private static bool English => Shell.UiCulture.IsEnglish;
 
     public IReadOnlyList<Recommendation> Recommend(Incident incident) => dispatch.Recommend(incident);
 
