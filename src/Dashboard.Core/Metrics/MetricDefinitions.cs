@@ -5,6 +5,9 @@ public enum MetricUnit
     Count = 0,
     Ratio = 1,
     Seconds = 2,
+
+    /// <summary>A plain quotient that is not a share, e.g. cases per officer.</summary>
+    Number = 3,
 }
 
 /// <summary>One KPI as a definitions page shows it. Key is stable (used by APIs, exports and saved views).</summary>
@@ -73,7 +76,7 @@ public static class MetricDefinitions
         "Number of Escalated events with at in [from, to) of incidents located in the node, whenever they were reported (one incident escalated twice counts twice).");
 
     public static readonly MetricDefinition CasesPerOfficer = new(
-        "cases_per_officer", "人均案件数", "Cases per officer", MetricUnit.Ratio,
+        "cases_per_officer", "人均案件数", "Cases per officer", MetricUnit.Number,
         "Reports ÷ officers on the roster of the node's townships (on duty or not). Empty when the node has no officers.");
 
     public static readonly MetricDefinition DomainCoverage = new(

@@ -71,6 +71,26 @@ public sealed record TierKpis(string Code, string Name, JurisdictionLevel Level)
     /// <summary>Categories covered ÷ active categories.</summary>
     public double? DomainCoverage => Ratio(CategoriesCovered, ActiveCategories);
 
+    /// <summary>The value of the KPI with <see cref="MetricDefinition.Key"/> <paramref name="key"/> (ratios 0–1, times in seconds).</summary>
+    public double? Value(string key) => key switch
+    {
+        "reports" => Reports,
+        "open" => Open,
+        "overdue" => Overdue,
+        "contact_compliance" => ContactCompliance,
+        "arrival_compliance" => ArrivalCompliance,
+        "contact_p50" => ContactP50Seconds,
+        "contact_p90" => ContactP90Seconds,
+        "arrival_p50" => ArrivalP50Seconds,
+        "arrival_p90" => ArrivalP90Seconds,
+        "closure_rate" => ClosureRate,
+        "on_time_closure_rate" => OnTimeClosureRate,
+        "escalations" => Escalations,
+        "cases_per_officer" => CasesPerOfficer,
+        "domain_coverage" => DomainCoverage,
+        _ => throw new ArgumentOutOfRangeException(nameof(key), key, "Unknown KPI."),
+    };
+
     public static double? Ratio(int numerator, int denominator) => denominator > 0 ? (double)numerator / denominator : null;
 }
 

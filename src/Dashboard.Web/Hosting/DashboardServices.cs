@@ -17,6 +17,7 @@ using Dashboard.Web.Features.Intake;
 using Dashboard.Web.Features.Sla;
 using Dashboard.Data.Dispatch;
 using Dashboard.Web.Features.Map;
+using Dashboard.Web.Features.Metrics;
 using Dashboard.Web.Features.Queue;
 using Dashboard.Web.Features.Shell;
 using Dashboard.Web.Realtime;
@@ -80,6 +81,10 @@ public static class DashboardServices
         services.Configure<SlaOptions>(config.GetSection(SlaOptions.Section));
         services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SlaOptions>>().Value.ToPolicy());
         services.AddSingleton<DispatchRepository>();
+        services.AddSingleton<Dashboard.Data.Metrics.MetricsRepository>();
+        services.AddSingleton<Dashboard.Data.Metrics.PortraitRepository>();
+        services.AddSingleton<Features.Metrics.MetricsService>();
+        services.AddScoped<Features.Metrics.MetricsExports>();
         services.AddSingleton<TaskBoard>();
         services.AddSingleton<RecommenderService>();
         services.AddSingleton<DispatchService>();
@@ -215,6 +220,7 @@ public static class DashboardServices
         app.MapPositionEndpoints();
         app.MapTrackEndpoints();
         app.MapCultureEndpoints();
+        app.MapMetricsEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
