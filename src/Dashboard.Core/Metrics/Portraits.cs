@@ -26,6 +26,10 @@ public sealed record PortraitDimension(string Key, string NameZh, string NameEn,
 /// (grid-captain tasks are not an officer's work). A score is the raw value normalised against the subject's peers over the same
 /// range: 100 × value ÷ best peer value when higher is better, 100 × best ÷ value when lower is better (0 when the value is 0 and
 /// higher is better; 100 when the best is 0 and lower is better); null when the subject has no raw value.
+/// Precisely: the best is the largest (higher is better) or smallest (lower is better) non-null raw value among the peers, the
+/// subject included. Higher is better: 0 when the best is 0 (then every value is 0). Lower is better: a value of 0 is itself the
+/// best and scores 100; any other value scores 100 × best ÷ value, which is 0 when the best is 0.
+/// Trend points count the same tasks, split by the local date of dispatched_at, with their state judged at the range end.
 /// </summary>
 public static class PortraitDimensions
 {
@@ -35,23 +39,23 @@ public static class PortraitDimensions
 
     public static readonly PortraitDimension ArrivalPunctuality = new(
         "arrival_punctuality", "到达准时率", "Arrival punctuality", "%", "%", HigherIsBetter: true,
-        "Tasks with arrived_at − dispatched_at below the incident's arrival target ÷ tasks whose arrival is decided: arrived, or the target elapsed before the task ended (or before to, when still active).");
+        "Tasks with arrived_at − dispatched_at below the incident's arrival target ÷ tasks whose arrival is decided: arrived, or not arrived and the target elapsed before the task ended (ended_at − dispatched_at ≥ target), or, when still active, before the earlier of to and the time of reading.");
 
     public static readonly PortraitDimension Workload = new(
         "workload", "工作量", "Workload", "件/人", "tasks/officer", HigherIsBetter: true,
-        "Tasks ÷ officers on the subject's roster (1 for an officer).");
+        "Tasks ÷ officers on the subject's roster (1 for an officer). Empty when the roster is empty.");
 
     public static readonly PortraitDimension ClosureQuality = new(
         "closure_quality", "办结质量", "Closure quality", "%", "%", HigherIsBetter: true,
-        "Resolved tasks whose incident is closed at to and was not reopened after the task was resolved ÷ resolved tasks.");
+        "Resolved tasks (resolved_at set) whose incident is closed at to (its latest Closed/Cancelled/Reopened event before to is Closed) and has no Reopened event after the task's resolved_at and before to ÷ resolved tasks.");
 
     public static readonly PortraitDimension Coverage = new(
         "coverage", "领域覆盖", "Coverage", "%", "%", HigherIsBetter: true,
-        "Distinct active enforcement categories among the tasks ÷ active enforcement categories.");
+        "Distinct active enforcement categories among the tasks' incidents ÷ active enforcement categories.");
 
     public static readonly PortraitDimension PatrolDistance = new(
         "patrol_distance", "巡逻里程", "Patrol distance", "公里/人日", "km/officer-day", HigherIsBetter: true,
-        "Kilometres travelled between consecutive accepted GPS fixes (officer_patrol_days, local days of the range) ÷ (officers × days in range).");
+        "Kilometres travelled between consecutive accepted GPS fixes (officer_patrol_days, local days of the range; a fix counts on the local day it was taken; the first fix of an officer and jumps over 50 km add no distance) ÷ (officers × days in range).");
 
     public static IReadOnlyList<PortraitDimension> All { get; } = [ResponseSpeed, ArrivalPunctuality, Workload, ClosureQuality, Coverage, PatrolDistance];
 
@@ -134,22 +138,3 @@ public sealed record PortraitTrendPoint(DateOnly Start, DateOnly End, PortraitFi
 /// <summary>A portrait with its peers ranked (best overall first, the subject among them) and its trend over the range.</summary>
 public sealed record PortraitReport(Portrait Subject, IReadOnlyList<Portrait> Ranking, IReadOnlyList<PortraitTrendPoint> Trend, MetricRange Range, TrendBucket Bucket);
 
-/// <summary>Pure computation of portraits from facts, so every figure is testable without a database.</summary>
-public static class PortraitCalculator
-{
-    /// <summary>
-    /// Builds the report of <paramref name="subjectId"/> among <paramref name="peers"/> (the subject included). Facts and patrol days
-    /// may cover more officers than the peers; those are ignored.
-    /// </summary>
-    public static PortraitReport Build(
-        PortraitKind kind,
-        string subjectId,
-        IReadOnlyList<PortraitSubject> peers,
-        IReadOnlyList<RosterOfficer> roster,
-        IReadOnlyList<TaskFact> facts,
-        IReadOnlyList<PatrolDay> patrol,
-        IReadOnlySet<string> activeCategoryCodes,
-        MetricRange range,
-        TrendBucket bucket,
-        TimeZoneInfo zone) => throw new NotImplementedException();
-}

@@ -1,7 +1,9 @@
 using System.Data;
 using System.Data.Common;
 using Dapper;
+using Dashboard.Core.Metrics;
 using Dashboard.Core.Positions;
+using Dashboard.Data.Metrics;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 
@@ -9,16 +11,25 @@ namespace Dashboard.Data.Positions;
 
 /// <summary>
 /// Officer positions: every fix is appended to <c>officer_tracks</c>; <c>officer_positions_latest</c> holds each officer's
-/// newest fix and is never moved back by a fix that arrives late or out of order.
+/// newest fix and is never moved back by a fix that arrives late or out of order. In the same transaction, each fix that moves
+/// an officer forward in time adds its distance from the previous one to <c>officer_patrol_days</c> (see <see cref="PatrolWalk"/>).
 /// </summary>
 public sealed class PositionRepository(DbConnectionFactory db, TimeProvider time)
 {
+    // Patrol days are local days of the command rooms.
+    private static readonly TimeZoneInfo PatrolZone = MetricRange.Shanghai;
+
     private const string Columns = """
         officer_id AS OfficerId, lat AS Latitude, lon AS Longitude, at AS At, speed AS Speed, heading AS Heading, accuracy AS Accuracy
         """;
 
     internal const string LatestSql = "SELECT " + Columns + " FROM officer_positions_latest ORDER BY officer_id";
     internal const string LatestOfSql = "SELECT " + Columns + " FROM officer_positions_latest WHERE officer_id = @OfficerId";
+
+    // The stored latest fixes of the batch's officers, read before they move: where each officer's patrol walk starts.
+    internal const string LatestOfOfficersSqliteSql = """
+        SELECT officer_id, lat, lon, at FROM officer_positions_latest WHERE officer_id IN (SELECT value FROM json_each(@Ids))
+        """;
 
     internal const string InsertTrackSqliteSql = """
         INSERT INTO officer_tracks (officer_id, lat, lon, at, speed, heading, accuracy)
@@ -47,7 +58,8 @@ public sealed class PositionRepository(DbConnectionFactory db, TimeProvider time
         """;
 
     // HOLDLOCK: another node merging the same officer waits instead of racing to insert the same key.
-    // OUTPUT lists only rows actually inserted or updated, i.e. the fixes that moved 'latest'.
+    // OUTPUT lists only rows actually inserted or updated, i.e. the fixes that moved 'latest', with the fix they replaced
+    // (null when the officer had none): where the officer's patrol walk starts.
     internal const string MergeLatestSql = """
         MERGE officer_positions_latest WITH (HOLDLOCK) AS l
         USING #incoming_positions AS s ON l.officer_id = s.officer_id
@@ -57,7 +69,7 @@ public sealed class PositionRepository(DbConnectionFactory db, TimeProvider time
         WHEN NOT MATCHED BY TARGET THEN
             INSERT (officer_id, lat, lon, at, speed, heading, accuracy, received_at)
             VALUES (s.officer_id, s.lat, s.lon, s.at, s.speed, s.heading, s.accuracy, @ReceivedAt)
-        OUTPUT INSERTED.officer_id;
+        OUTPUT INSERTED.officer_id AS OfficerId, DELETED.lat AS Latitude, DELETED.lon AS Longitude, DELETED.at AS At;
         """;
 
     internal const string DropIncomingSql = "DROP TABLE #incoming_positions;";
@@ -74,7 +86,8 @@ public sealed class PositionRepository(DbConnectionFactory db, TimeProvider time
 
     /// <summary>
     /// In one transaction: appends every fix to the track and moves each officer's latest position to the newest fix
-    /// of the batch when that is newer than the stored one. Fixes of unknown officers fail the whole batch.
+    /// of the batch when that is newer than the stored one, and adds the patrol distance of the fixes that moved an officer
+    /// forward in time to their local days. Fixes of unknown officers fail the whole batch.
     /// </summary>
     /// <returns>The fixes that moved 'latest' (at most one per officer: the newest of the batch).</returns>
     public async Task<IReadOnlyList<PositionFix>> WriteBatchAsync(IReadOnlyList<PositionFix> batch, CancellationToken ct = default)
@@ -161,6 +174,7 @@ public sealed class PositionRepository(DbConnectionFactory db, TimeProvider time
     {
         // BEGIN IMMEDIATE: the write lock is taken here, not half-way through the batch.
         using var tx = connection.BeginTransaction(deferred: false);
+        var previous = ReadLatestSqlite(connection, tx, newest);
         using (var insert = new FixCommand(connection, tx, InsertTrackSqliteSql, receivedAt: null))
         {
             foreach (var fix in batch)
@@ -181,6 +195,7 @@ public sealed class PositionRepository(DbConnectionFactory db, TimeProvider time
             }
         }
 
+        PatrolDays.AddSqlite(connection, tx, PatrolWalk.Steps(batch, previous.GetValueOrDefault, PatrolZone));
         tx.Commit();
         return moved;
     }
@@ -200,14 +215,73 @@ public sealed class PositionRepository(DbConnectionFactory db, TimeProvider time
             await BulkCopyAsync(connection, tx, "#incoming_positions", incoming, ct);
         }
 
-        var movedIds = (await connection.QueryAsync<int>(new CommandDefinition(
-            MergeLatestSql, new { ReceivedAt = receivedAt }, tx, cancellationToken: ct))).ToHashSet();
+        var replaced = (await connection.QueryAsync<ReplacedRow>(new CommandDefinition(
+            MergeLatestSql, new { ReceivedAt = receivedAt }, tx, cancellationToken: ct))).ToDictionary(r => r.OfficerId, r => r.ToFix());
         await connection.ExecuteAsync(new CommandDefinition(DropIncomingSql, transaction: tx, cancellationToken: ct));
+        // Officers whose latest did not move have no fix newer than the stored one: their walk adds nothing.
+        var forward = batch.Where(f => replaced.ContainsKey(f.OfficerId)).ToList();
+        await PatrolDays.AddSqlServerAsync(connection, tx, PatrolWalk.Steps(forward, id => replaced[id], PatrolZone), ct);
         await tx.CommitAsync(ct);
-        return newest.Where(f => movedIds.Contains(f.OfficerId)).ToList();
+        return newest.Where(f => replaced.ContainsKey(f.OfficerId)).ToList();
     }
 
-    private static async Task BulkCopyAsync(SqlConnection connection, SqlTransaction tx, string table, DataTable rows, CancellationToken ct)
+    private static Dictionary<int, PositionFix> ReadLatestSqlite(SqliteConnection connection, SqliteTransaction tx, List<PositionFix> newest)
+    {
+        var ids = new System.Text.StringBuilder(newest.Count * 6).Append('[');
+        foreach (var fix in newest)
+        {
+            ids.Append(fix.OfficerId).Append(',');
+        }
+
+        ids[^1] = ']';
+        var latest = new Dictionary<int, PositionFix>(newest.Count);
+        using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = LatestOfOfficersSqliteSql;
+        command.Parameters.Add("@Ids", SqliteType.Text).Value = ids.ToString();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var officerId = reader.GetInt32(0);
+            latest[officerId] = new PositionFix(officerId, reader.GetDouble(1), reader.GetDouble(2), ParseStoredInstant(reader.GetString(3)));
+        }
+
+        return latest;
+    }
+
+    /// <summary>
+    /// Reads the fixed-width text of <see cref="DateTimeOffsetTypeHandler.ToText"/> digit by digit (the batch reads one per officer);
+    /// anything else goes through the handler.
+    /// </summary>
+    internal static DateTimeOffset ParseStoredInstant(string text)
+    {
+        if (text.Length != 28 || text[4] != '-' || text[10] != 'T' || text[19] != '.' || text[27] != 'Z')
+        {
+            return new DateTimeOffsetTypeHandler().Parse(text);
+        }
+
+        static int Digits(ReadOnlySpan<char> span)
+        {
+            var value = 0;
+            foreach (var c in span)
+            {
+                if (c is < '0' or > '9')
+                {
+                    throw new FormatException("Not a stored instant.");
+                }
+
+                value = (value * 10) + (c - '0');
+            }
+
+            return value;
+        }
+
+        var t = text.AsSpan();
+        var date = new DateTime(Digits(t[..4]), Digits(t.Slice(5, 2)), Digits(t.Slice(8, 2)), Digits(t.Slice(11, 2)), Digits(t.Slice(14, 2)), Digits(t.Slice(17, 2)), DateTimeKind.Utc);
+        return new DateTimeOffset(date.AddTicks(Digits(t.Slice(20, 7))));
+    }
+
+    internal static async Task BulkCopyAsync(SqlConnection connection, SqlTransaction tx, string table, DataTable rows, CancellationToken ct)
     {
         // Without CheckConstraints a bulk copy skips the foreign key and SQL Server marks it untrusted.
         using var bulk = new SqlBulkCopy(connection, SqlBulkCopyOptions.CheckConstraints, tx) { DestinationTableName = table, BulkCopyTimeout = 0 };
@@ -285,6 +359,16 @@ public sealed class PositionRepository(DbConnectionFactory db, TimeProvider time
         }
 
         public void Dispose() => _command.Dispose();
+    }
+
+    private sealed class ReplacedRow
+    {
+        public int OfficerId { get; set; }
+        public double? Latitude { get; set; }
+        public double? Longitude { get; set; }
+        public DateTimeOffset? At { get; set; }
+
+        public PositionFix? ToFix() => At is { } at ? new(OfficerId, Latitude ?? 0, Longitude ?? 0, at) : null;
     }
 
     private sealed class FixRow
