@@ -34,7 +34,6 @@ internal sealed class HistorySimulation
     private static readonly string[] OverrideReasons = ["熟悉该区域", "推荐队员正在处置其他事项"];
 
     private readonly Random _rng;
-    private readonly string _cityCode;
     private readonly Dictionary<string, string?> _parentOf;
     private readonly List<GridSpot> _grids;
     private readonly double[] _gridCumulative;
@@ -63,7 +62,6 @@ internal sealed class HistorySimulation
         _officerActor = officerActor;
         var nodes = city.Jurisdictions.ToDictionary(j => j.Code, StringComparer.Ordinal);
         _parentOf = nodes.Values.ToDictionary(n => n.Code, n => n.ParentCode, StringComparer.Ordinal);
-        _cityCode = nodes.Values.First(n => n.Level == JurisdictionLevel.City).Code;
 
         // Grids with a captain report; about one in eight is a hot spot (a market, a school gate) with four times the reports.
         _grids = [];
@@ -234,9 +232,9 @@ internal sealed class HistorySimulation
             return Finish();
         }
 
-        if (fate < 0.03 && !byDispatch)
+        if (fate < 0.03 && !byDispatch && Parent(sim.Row.OwnerCode) is { } upper)
         {
-            Do(new EscalateCommand(Parent(sim.Row.OwnerCode) ?? _cityCode, "需上级协调处置"), Operator(), contactAt.AddSeconds(_rng.Next(5, 30)));
+            Do(new EscalateCommand(upper, "需上级协调处置"), Operator(), contactAt.AddSeconds(_rng.Next(5, 30)));
             dispatchAt = dispatchAt.AddSeconds(30);
         }
 
