@@ -23,7 +23,8 @@ internal static class MetricsBench
     // A full pass over the event log: the cheapest query that reads every event once.
     private const string BaselineSql = "SELECT type, COUNT(*) FROM incident_events GROUP BY type";
 
-    public sealed record Settings(int Days, int ReportsPerDay, int Runs);
+    /// <summary>KeepFile: a database file to reuse (generated when absent) and keep, for iterating on the queries.</summary>
+    public sealed record Settings(int Days, int ReportsPerDay, int Runs, string? KeepFile = null);
 
     public sealed record Timing(string Scope, string Range, bool EventLogPath, double MedianMs, double MinMs, int Reports, int Nodes, double Ratio);
 
@@ -41,20 +42,36 @@ internal static class MetricsBench
     {
         var root = Path.Combine(Path.GetTempPath(), "dashboard-bench", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
-        var file = Path.Combine(root, "metrics.db");
+        var file = settings.KeepFile is { } keep ? Path.GetFullPath(keep) : Path.Combine(root, "metrics.db");
+        var reuse = File.Exists(file);
         try
         {
             var db = new DbConnectionFactory(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={file}" });
             await new SchemaMigrator(db).MigrateAsync();
             var city = DemoCityGenerator.Generate();
-            await new DemoCitySeeder(db).SeedIfEmptyAsync(city);
 
             var zone = MetricRange.Shanghai;
             var now = DateTimeOffset.UtcNow;
             var today = MetricRange.LocalDate(now, zone);
             output.WriteLine($"metrics: {settings.Days} days × ~{settings.ReportsPerDay} reports/day before {today:yyyy-MM-dd}, {Environment.ProcessorCount} cores");
             var clock = Stopwatch.StartNew();
-            var history = await new HistoryGenerator(db).GenerateAsync(city, today.AddDays(-settings.Days), today.AddDays(-1), settings.ReportsPerDay, DemoCityGenerator.DefaultSeed);
+            HistoryResult history;
+            if (reuse)
+            {
+                await using var connection = await db.OpenAsync();
+                history = new HistoryResult(
+                    await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM incidents"),
+                    await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM incident_events"),
+                    await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM tasks"),
+                    await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM officer_patrol_days"));
+                output.WriteLine($"reusing {file}");
+            }
+            else
+            {
+                await new DemoCitySeeder(db).SeedIfEmptyAsync(city);
+                history = await new HistoryGenerator(db).GenerateAsync(city, today.AddDays(-settings.Days), today.AddDays(-1), settings.ReportsPerDay, DemoCityGenerator.DefaultSeed);
+            }
+
             clock.Stop();
             output.WriteLine($"generated {history.Incidents:N0} incidents, {history.Events:N0} events, {history.Tasks:N0} tasks, {history.PatrolDays:N0} patrol days in {clock.Elapsed.TotalSeconds:F1} s");
             // No ANALYZE: the application never runs it, so the planner works without statistics here as it does there.
@@ -123,7 +140,7 @@ internal static class MetricsBench
         finally
         {
             SqliteConnection.ClearAllPools();
-            if (Directory.Exists(root))
+            if (Directory.Exists(root) && settings.KeepFile is null)
             {
                 Directory.Delete(root, recursive: true);
             }

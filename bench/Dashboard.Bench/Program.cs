@@ -8,7 +8,7 @@ using Dashboard.Bench;
 const string Usage = """
     usage: Dashboard.Bench positions [--quick] [--json out.json] [--producers N]
            Dashboard.Bench recommend [--quick] [--json out.json]
-           Dashboard.Bench metrics [--quick] [--json out.json]
+           Dashboard.Bench metrics [--quick] [--json out.json] [--db file-to-reuse-and-keep]
     """;
 
 var mode = args.Length > 0 ? args[0] : null;
@@ -35,6 +35,7 @@ else if (mode == "metrics")
 {
     // ≥ 1 M events either way: a year at ~400 reports a day, or (quick) 120 days at ~1,200.
     var settings = quick ? new MetricsBench.Settings(Days: 120, ReportsPerDay: 1_200, Runs: 3) : new MetricsBench.Settings(Days: 365, ReportsPerDay: 400, Runs: 5);
+    settings = settings with { KeepFile = ValueOf("--db") };
     var metrics = await MetricsBench.RunAsync(settings, Console.Out);
     (report, passed) = (metrics, metrics.Complete && metrics.History.Events >= 1_000_000);
 }
