@@ -4,13 +4,15 @@ using Dashboard.Bench;
 
 // dotnet run -c Release --project bench/Dashboard.Bench -- positions [--quick] [--json out.json] [--producers N]
 // dotnet run -c Release --project bench/Dashboard.Bench -- recommend [--quick] [--json out.json]
+// dotnet run -c Release --project bench/Dashboard.Bench -- metrics [--quick] [--json out.json]
 const string Usage = """
     usage: Dashboard.Bench positions [--quick] [--json out.json] [--producers N]
            Dashboard.Bench recommend [--quick] [--json out.json]
+           Dashboard.Bench metrics [--quick] [--json out.json] [--db file-to-reuse-and-keep]
     """;
 
 var mode = args.Length > 0 ? args[0] : null;
-if (mode is not ("positions" or "recommend"))
+if (mode is not ("positions" or "recommend" or "metrics"))
 {
     await Console.Error.WriteLineAsync(Usage);
     return 2;
@@ -28,6 +30,14 @@ if (mode == "positions")
         : new PositionsBench.Settings(Officers: 25_000, Fixes: 1_500_000, Producers: producers);
     var positions = await PositionsBench.RunAsync(settings, Console.Out);
     (report, passed) = (positions, positions.Ours.RowsVerified && positions.Baseline.RowsVerified);
+}
+else if (mode == "metrics")
+{
+    // ≥ 1 M events either way: a year at ~400 reports a day, or (quick) 120 days at ~1,200.
+    var settings = quick ? new MetricsBench.Settings(Days: 120, ReportsPerDay: 1_200, Runs: 3) : new MetricsBench.Settings(Days: 365, ReportsPerDay: 400, Runs: 5);
+    settings = settings with { KeepFile = ValueOf("--db") };
+    var metrics = await MetricsBench.RunAsync(settings, Console.Out);
+    (report, passed) = (metrics, metrics.Complete && metrics.History.Events >= 1_000_000);
 }
 else
 {

@@ -185,6 +185,45 @@ public abstract class MetricsRepositoryTests : DatabaseTests
         Assert.Equal(0, empty.DomainCoverage);
     }
 
+    /// <summary>
+    /// A range ending after every event reads the state at its end from the incident rows; one ending before some events reads it
+    /// from the event log. Both must give the hand-computed values, and the event-log path forced on the first range must agree.
+    /// </summary>
+    [Fact]
+    public async Task Incident_row_path_and_event_log_path_agree_with_the_hand_computed_values()
+    {
+        await using var db = await CreateSeededAsync();
+        var cases = Cases();
+        await BuildAsync(db, cases);
+        var current = new MetricsRepository(db.Factory);
+        var eventLog = new MetricsRepository(db.Factory) { AlwaysFromEventLog = true };
+
+        // Ends after every event (the incident-row path), and one ending at the same day's end (events after it: the event-log path).
+        MetricRange[] ranges =
+        [
+            MetricRange.Custom(new DateOnly(2026, 11, 20), new DateOnly(2027, 1, 1), MetricRange.Shanghai),
+            MetricRange.Custom(new DateOnly(2026, 11, 23), new DateOnly(2026, 11, 24), MetricRange.Shanghai),
+            Range,
+        ];
+        foreach (var range in ranges)
+        {
+            foreach (var scope in new[] { new ScopeFilter(JurisdictionLevel.City, TestCity.City), new ScopeFilter(JurisdictionLevel.District, A), new ScopeFilter(JurisdictionLevel.Township, A1) })
+            {
+                var fast = await current.TierKpisAsync(scope, range, Ct);
+                var exact = await eventLog.TierKpisAsync(scope, range, Ct);
+                Assert.Equal(exact, fast);
+                foreach (var actual in fast)
+                {
+                    Assert.Equal(Expected(cases, actual.Code, actual.Name, actual.Level, range.From, range.To), actual);
+                }
+            }
+        }
+
+        // The long range sees today's state: cases 2 and 4 closed or reopened later, 10 cancelled later.
+        var city = (await current.TierKpisAsync(new ScopeFilter(JurisdictionLevel.City, TestCity.City), ranges[0], Ct))[0];
+        Assert.Equal((14, 2, 4), (city.Reports, city.Cancelled, city.Closed));
+    }
+
     [Fact]
     public async Task Unknown_parent_gives_nothing_and_a_grid_is_not_a_tier()
     {
@@ -202,7 +241,9 @@ public abstract class MetricsRepositoryTests : DatabaseTests
     }
 
     /// <summary>The KPIs of one node computed from the facts alone.</summary>
-    private static TierKpis Expected(List<Case> cases, string code, string name, JurisdictionLevel level)
+    private static TierKpis Expected(List<Case> cases, string code, string name, JurisdictionLevel level) => Expected(cases, code, name, level, From, To);
+
+    private static TierKpis Expected(List<Case> cases, string code, string name, JurisdictionLevel level, DateTimeOffset From, DateTimeOffset To)
     {
         bool InNode(Case c) => level switch
         {
