@@ -69,6 +69,10 @@ public abstract class ComponentTestBase : BunitContext
         Services.AddSingleton<RecommenderService>();
         Services.AddSingleton<DispatchService>();
         Services.AddScoped<OperatorActions>();
+        Services.AddSingleton(new Dashboard.Data.Metrics.MetricsRepository(Database));
+        Services.AddSingleton(new Dashboard.Data.Metrics.PortraitRepository(Database));
+        Services.AddSingleton<Dashboard.Web.Features.Metrics.MetricsService>();
+        Services.AddScoped<Dashboard.Web.Features.Metrics.MetricsExports>();
     }
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "dashboard-tests", Guid.NewGuid().ToString("N"));
