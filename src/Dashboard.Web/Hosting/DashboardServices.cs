@@ -82,6 +82,7 @@ public static class DashboardServices
         services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SlaOptions>>().Value.ToPolicy());
         services.AddSingleton<DispatchRepository>();
         services.AddSingleton<Dashboard.Data.Metrics.MetricsRepository>();
+        services.AddSingleton<HistoryGenerator>();
         services.AddSingleton<Dashboard.Data.Metrics.PortraitRepository>();
         services.AddSingleton<Features.Metrics.MetricsService>();
         services.AddScoped<Features.Metrics.MetricsExports>();

@@ -11,6 +11,12 @@ public sealed class DemoOptions
 
     /// <summary>Password of every demo user (documented in README; demo mode only).</summary>
     public string Password { get; set; } = "Demo@2026";
+
+    /// <summary>Past local days of generated activity written when the demo city is first seeded, so portraits and trends have data (0 = none).</summary>
+    public int HistoryDays { get; set; } = 30;
+
+    /// <summary>About how many reports a day the history holds over the whole city.</summary>
+    public int HistoryReportsPerDay { get; set; } = 300;
 }
 
 public sealed class AuthOptions

@@ -29,6 +29,9 @@ public class DashboardAppFactory : WebApplicationFactory<Program>
 
     public bool DemoEnabled { get; init; } = true;
 
+    /// <summary>Days of generated demo history; none by default so each test sees only its own incidents.</summary>
+    public int HistoryDays { get; init; }
+
     /// <summary>How often the SLA monitor's own timer checks the clocks; null keeps the app's setting (1 s of fake time).</summary>
     public TimeSpan? SlaCheckInterval { get; init; }
 
@@ -40,6 +43,7 @@ public class DashboardAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Database:ConnectionString", ConnectionString);
         builder.UseSetting("Demo:Enabled", DemoEnabled ? "true" : "false");
         builder.UseSetting("Demo:Password", DemoPassword);
+        builder.UseSetting("Demo:HistoryDays", HistoryDays.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         // Many tests report as the same demo users; the rate limit has its own test with tight settings.
         builder.UseSetting("RateLimits:IntakeBurst", "100000");
