@@ -98,6 +98,55 @@ public sealed class MetricsApiTests : IClassFixture<DashboardAppFactory>
         var child = district.GetProperty("children").EnumerateArray().Single(r => r.GetProperty("code").GetString() == township.Code);
         Assert.Equal(3, child.GetProperty("kpis").GetProperty("reports").GetDouble());
         Assert.Equal(0.5, child.GetProperty("kpis").GetProperty("closure_rate").GetDouble());
+
+        // The officer's portrait counts the one task: accepted 10 s after dispatch, on scene at 100 s, resolved and closed.
+        var officer = squad[0];
+        var portrait = await OkAsync(await leader.GetAsync($"/api/v1/portraits/officer/{officer.Id}?period=today", Ct));
+        var subject = portrait.GetProperty("subject");
+        var figures = subject.GetProperty("figures");
+        Assert.Equal(1, figures.GetProperty("tasks").GetInt32());
+        Assert.Equal(1, figures.GetProperty("accepted").GetInt32());
+        Assert.Equal(10.0, figures.GetProperty("acceptP50Seconds").GetDouble());
+        Assert.Equal(1, figures.GetProperty("arrivalDecided").GetInt32());
+        Assert.Equal(1, figures.GetProperty("arrivalInTime").GetInt32());
+        Assert.Equal(1, figures.GetProperty("resolved").GetInt32());
+        Assert.Equal(1, figures.GetProperty("resolvedClosed").GetInt32());
+        Assert.Equal(1, figures.GetProperty("categoriesCovered").GetInt32());
+        var team = _factory.OfficersOf(township).Where(o => o.TeamCode == officer.TeamCode).Select(o => o.Id.ToString(CultureInfo.InvariantCulture)).Order();
+        Assert.Equal(team, portrait.GetProperty("ranking").EnumerateArray().Select(p => p.GetProperty("subject").GetProperty("id").GetString()!).Order());
+        Assert.Equal(1, subject.GetProperty("rank").GetInt32());
+        var scores = subject.GetProperty("scores").EnumerateArray().ToDictionary(x => x.GetProperty("key").GetString()!, x => x.GetProperty("score"));
+        Assert.Equal(100.0, scores["workload"].GetDouble());
+        Assert.Equal(100.0, scores["arrival_punctuality"].GetDouble());
+
+        // The page prints the same raw figures.
+        using var browser = await BrowserSession.SignedInClientAsync(_factory, DemoUsers.Leader);
+        var page = new HtmlParser().ParseDocument(await browser.GetStringAsync($"/portraits/officer/{officer.Id}?period=today", Ct));
+        var (culture, ui) = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
+        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = new CultureInfo("zh-CN");
+        try
+        {
+            foreach (var dimension in PortraitDimensions.All)
+            {
+                var raw = subject.GetProperty("scores").EnumerateArray().Single(x => x.GetProperty("key").GetString() == dimension.Key).GetProperty("raw");
+                var expected = MetricFormat.Dimension(dimension, raw.ValueKind == JsonValueKind.Null ? null : raw.GetDouble());
+                Assert.Equal(expected, page.QuerySelector($"table[data-table=figures] tr[data-dimension='{dimension.Key}'] td[data-raw]")?.TextContent.Trim());
+            }
+        }
+        finally
+        {
+            (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (culture, ui);
+        }
+
+        // The ranking and trend exports hold the same rows.
+        var rankingCsv = (await leader.GetStringAsync($"/api/v1/portraits/officer/{officer.Id}?period=today&format=csv", Ct)).TrimStart('\uFEFF')
+            .Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(portrait.GetProperty("ranking").GetArrayLength() + 1, rankingCsv.Length);
+        Assert.StartsWith($"1,{officer.Name},{officer.Id},", rankingCsv[1], StringComparison.Ordinal);
+        var trendXlsx = await leader.GetByteArrayAsync($"/api/v1/portraits/officer/{officer.Id}?period=7d&table=trend&format=xlsx", Ct);
+        using var trendStream = new MemoryStream(trendXlsx);
+        using var trendBook = SpreadsheetDocument.Open(trendStream, false);
+        Assert.Equal(8, trendBook.WorkbookPart!.WorksheetParts.Single().Worksheet.Descendants<Row>().Count());
     }
 
     [Fact]
