@@ -128,11 +128,15 @@ public static class PortraitCalculator
             .ToList();
         var subject = ranking.Single(p => string.Equals(p.Subject.Id, subjectId, StringComparison.Ordinal));
 
+        // Each fact's local day once, not once per bucket: a year of days times thousands of tasks would cost a second.
+        var factsByDay = factsOf[subjectIndex].ToLookup(f => MetricRange.LocalDate(f.DispatchedAt, zone));
+        var patrolByDay = subjectPatrol.ToLookup(p => p.Day);
         var trend = new List<PortraitTrendPoint>();
         foreach (var (start, end) in Buckets(first, last, bucket))
         {
-            var inBucket = factsOf[subjectIndex].Where(f => MetricRange.LocalDate(f.DispatchedAt, zone) is var d && d >= start && d < end);
-            var distance = subjectPatrol.Where(p => p.Day >= start && p.Day < end).Sum(p => p.DistanceMeters);
+            var bucketDays = Enumerable.Range(0, end.DayNumber - start.DayNumber).Select(start.AddDays).ToList();
+            var inBucket = bucketDays.SelectMany(d => factsByDay[d]);
+            var distance = bucketDays.SelectMany(d => patrolByDay[d]).Sum(p => p.DistanceMeters);
             trend.Add(new PortraitTrendPoint(
                 start, end, Figures(inBucket, distance, officers[subjectIndex], DayCount(start, end.AddDays(-1)), activeCategoryCodes, judgedAt)));
         }

@@ -54,11 +54,17 @@ public sealed class MetricsRepository(DbConnectionFactory db)
 
     internal static string CountsOfTownshipSql(SqlDialect d) => CountsSql(d, Levels[2]);
 
-    internal static string CurrentCountsUnderCitySql(SqlDialect d) => CountsSql(d, Levels[0], current: true);
+    internal static string CurrentCountsUnderCitySql(SqlDialect d) => CountsSql(d, Levels[0], FlagSource.Row);
 
-    internal static string CurrentCountsUnderDistrictSql(SqlDialect d) => CountsSql(d, Levels[1], current: true);
+    internal static string HorizonCountsUnderCitySql(SqlDialect d) => CountsSql(d, Levels[0], FlagSource.RowBeforeHorizon);
 
-    internal static string CurrentCountsOfTownshipSql(SqlDialect d) => CountsSql(d, Levels[2], current: true);
+    internal static string HorizonCountsUnderDistrictSql(SqlDialect d) => CountsSql(d, Levels[1], FlagSource.RowBeforeHorizon);
+
+    internal static string HorizonCountsOfTownshipSql(SqlDialect d) => CountsSql(d, Levels[2], FlagSource.RowBeforeHorizon);
+
+    internal static string CurrentCountsUnderDistrictSql(SqlDialect d) => CountsSql(d, Levels[1], FlagSource.Row);
+
+    internal static string CurrentCountsOfTownshipSql(SqlDialect d) => CountsSql(d, Levels[2], FlagSource.Row);
 
     /// <summary>
     /// 1 when some Closed, Cancelled, Reopened or SlaBreached event is at or after @To: then the state at to may differ from the
@@ -70,6 +76,12 @@ public sealed class MetricsRepository(DbConnectionFactory db)
         + " WHEN EXISTS (SELECT 1 FROM incident_events WHERE type = '" + IncidentEventTypes.Reopened + "' AND at >= @To) THEN 1"
         + " WHEN EXISTS (SELECT 1 FROM incident_events WHERE type = '" + IncidentEventTypes.SlaBreached + "' AND at >= @To) THEN 1"
         + " ELSE 0 END";
+
+    /// <summary>
+    /// The smallest seq of any event at or after @To (null when none; index ix_incident_events_at). Every event of an incident
+    /// whose last_seq is below it lies before to, so that incident's row is its state at to and needs no replay.
+    /// </summary>
+    internal const string HorizonSql = "SELECT MIN(seq) FROM incident_events WHERE at >= @To";
 
     internal const string EscalationsUnderCitySql = "SELECT " + ByDistrict + " AS Node, COUNT(*) AS N" + EscalationsBody + CityScope + " GROUP BY " + ByDistrict;
     internal const string EscalationsUnderDistrictSql = "SELECT " + ByTownship + " AS Node, COUNT(*) AS N" + EscalationsBody + DistrictScope + " GROUP BY " + ByTownship;
@@ -152,7 +164,14 @@ public sealed class MetricsRepository(DbConnectionFactory db)
         var children = nodes.Where(n => n != parentRow).ToList();
         var fromEventLog = AlwaysFromEventLog
             || await connection.ExecuteScalarAsync<int>(new CommandDefinition(EventsAfterToSql, args, cancellationToken: ct)) != 0;
-        var counts = (await Query<CountsRow>(connection, CountsSql(dialect, level, current: !fromEventLog), args, ct)).ToDictionary(r => r.Node ?? "", StringComparer.Ordinal);
+        // A historical to: only incidents touched at or after it are replayed from the log; the rest read their row.
+        var horizon = fromEventLog && !AlwaysFromEventLog
+            ? await connection.ExecuteScalarAsync<long?>(new CommandDefinition(HorizonSql, args, cancellationToken: ct))
+            : null;
+        var countsSql = !fromEventLog ? CountsSql(dialect, level, FlagSource.Row)
+            : horizon is null ? CountsSql(dialect, level, FlagSource.EventLog) : CountsSql(dialect, level, FlagSource.RowBeforeHorizon);
+        var countsArgs = new { ScopeCode = parent.Code, From = from, To = to, Cancelled = (int)IncidentStatus.Cancelled, Closed = (int)IncidentStatus.Closed, Horizon = horizon ?? 0 };
+        var counts = (await Query<CountsRow>(connection, countsSql, countsArgs, ct)).ToDictionary(r => r.Node ?? "", StringComparer.Ordinal);
         var escalations = (await Query<NodeCount>(connection, level.Escalations, args, ct)).ToDictionary(r => r.Node ?? "", r => (int)r.N, StringComparer.Ordinal);
         var categories = (await Query<NodeCategory>(connection, level.Categories, args, ct)).ToList();
         var officers = (await Query<NodeCount>(connection, level.Officers, args, ct)).ToDictionary(r => r.Node ?? "", r => (int)r.N, StringComparer.Ordinal);
@@ -202,7 +221,14 @@ public sealed class MetricsRepository(DbConnectionFactory db)
     /// flags are computed in a derived table and summed outside. "State at to": the latest Closed/Cancelled/Reopened event
     /// (by seq) recorded before to — an incident is closed at to when a Closed event before to has no such event after it.
     /// </summary>
-    private static string CountsSql(SqlDialect d, Level level, bool current = false) => $"""
+    private enum FlagSource
+    {
+        EventLog = 0,
+        Row = 1,
+        RowBeforeHorizon = 2,
+    }
+
+    private static string CountsSql(SqlDialect d, Level level, FlagSource source = FlagSource.EventLog) => $"""
         SELECT f.Node AS Node, COUNT(*) AS Reports,
             SUM(f.IsCancelled) AS Cancelled,
             SUM(f.IsClosed) AS Closed,
@@ -215,7 +241,7 @@ public sealed class MetricsRepository(DbConnectionFactory db)
             SUM(f.ArrivalInTime) AS ArrivalInTime
         FROM (
             SELECT {level.Key} AS Node,
-                {(current ? CurrentFlags : EventLogFlags(d))}
+                {FlagsOf(source, d)}
                 CASE WHEN i.contact_ms IS NOT NULL OR (i.contact_breaches > 0 AND i.status <> @Cancelled) THEN 1 ELSE 0 END AS ContactDecided,
                 CASE WHEN i.contact_ms < CAST(i.contact_target_s AS bigint) * 1000 THEN 1 ELSE 0 END AS ContactInTime,
                 CASE WHEN i.arrival_ms IS NOT NULL OR (i.arrival_breaches > 0 AND i.status <> @Cancelled) THEN 1 ELSE 0 END AS ArrivalDecided,
@@ -227,29 +253,49 @@ public sealed class MetricsRepository(DbConnectionFactory db)
         GROUP BY f.Node
         """;
 
-    private static string EventLogFlags(SqlDialect d) => $"""
-        {Ended(IncidentEventTypes.Closed)} AS IsClosed,
-                        {Ended(IncidentEventTypes.Cancelled)} AS IsCancelled,
-                        CASE WHEN EXISTS (
+    private sealed record Flags(string IsClosed, string IsCancelled, string Breached)
+    {
+        public override string ToString() => $"{IsClosed} AS IsClosed,\n{IsCancelled} AS IsCancelled,\n{Breached} AS Breached,\n";
+    }
+
+    private static string FlagsOf(FlagSource source, SqlDialect d) => source switch
+    {
+        FlagSource.Row => RowFlags.ToString(),
+        FlagSource.EventLog => EventLogFlags(d).ToString(),
+        _ => new Flags(
+            Horizon(RowFlags.IsClosed, EventLogFlags(d).IsClosed),
+            Horizon(RowFlags.IsCancelled, EventLogFlags(d).IsCancelled),
+            Horizon(RowFlags.Breached, EventLogFlags(d).Breached)).ToString(),
+    };
+
+    /// <summary>Row flag for an incident whose last event precedes the horizon (all its events lie before to), replayed otherwise.</summary>
+    private static string Horizon(string row, string replayed) => $"CASE WHEN i.last_seq < @Horizon THEN ({row}) ELSE ({replayed}) END";
+
+    private static Flags EventLogFlags(SqlDialect d) => new(
+        Ended(IncidentEventTypes.Closed),
+        Ended(IncidentEventTypes.Cancelled),
+        $"""
+        CASE WHEN EXISTS (
                             SELECT 1 FROM incident_events b
                             WHERE b.incident_id = i.id AND b.type = '{IncidentEventTypes.SlaBreached}' AND b.at < @To
                               AND (({d.JsonText("b.payload", "$.clock")} = '{ContactClock}' AND (i.contacted_at IS NULL OR i.contacted_at >= @To))
                                 OR ({d.JsonText("b.payload", "$.clock")} = '{ArrivalClock}' AND (i.on_scene_at IS NULL OR i.on_scene_at >= @To))))
-                            THEN 1 ELSE 0 END AS Breached,
-        """;
+                            THEN 1 ELSE 0 END
+        """);
 
     /// <summary>
     /// The same flags from the incident row alone, exact when no Closed, Cancelled, Reopened or SlaBreached event is at or after
     /// to (<see cref="EventsAfterToSql"/>): the row's status is then the state at to (Closed only follows Resolved, Cancelled
     /// ends the incident, Reopened leaves Closed), and a breach counter above 0 means a breach event of that clock before to.
     /// </summary>
-    private const string CurrentFlags = """
-        CASE WHEN i.status = @Closed THEN 1 ELSE 0 END AS IsClosed,
-                        CASE WHEN i.status = @Cancelled THEN 1 ELSE 0 END AS IsCancelled,
-                        CASE WHEN (i.contact_breaches > 0 AND (i.contacted_at IS NULL OR i.contacted_at >= @To))
+    private static readonly Flags RowFlags = new(
+        "CASE WHEN i.status = @Closed THEN 1 ELSE 0 END",
+        "CASE WHEN i.status = @Cancelled THEN 1 ELSE 0 END",
+        """
+        CASE WHEN (i.contact_breaches > 0 AND (i.contacted_at IS NULL OR i.contacted_at >= @To))
                                 OR (i.arrival_breaches > 0 AND (i.on_scene_at IS NULL OR i.on_scene_at >= @To))
-                            THEN 1 ELSE 0 END AS Breached,
-        """;
+                            THEN 1 ELSE 0 END
+        """);
 
     private static string Ended(string type) => $"""
         CASE WHEN EXISTS (

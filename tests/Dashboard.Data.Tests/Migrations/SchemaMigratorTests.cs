@@ -16,7 +16,7 @@ public abstract class SchemaMigratorTests : DatabaseTests
 
         var applied = await new SchemaMigrator(db.Factory).MigrateAsync(Ct);
 
-        Assert.Equal(["0001_foundation.sql", "0002_intake.sql", "0003_positions.sql", "0004_dispatch.sql", "0005_metrics.sql"], applied);
+        Assert.Equal(["0001_foundation.sql", "0002_intake.sql", "0003_positions.sql", "0004_dispatch.sql", "0005_metrics.sql", "0006_portraits.sql", "0007_metrics_horizon.sql"], applied);
         await using var connection = await db.Factory.OpenAsync(Ct);
         foreach (var table in EmptyTables)
         {
@@ -26,7 +26,7 @@ public abstract class SchemaMigratorTests : DatabaseTests
         // The intake script seeds the default enforcement categories.
         Assert.Equal(12, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM categories"));
         var versions = (await connection.QueryAsync<(int Version, string Name)>("SELECT version, name FROM schema_versions ORDER BY version")).ToList();
-        Assert.Equal([(1, "0001_foundation.sql"), (2, "0002_intake.sql"), (3, "0003_positions.sql"), (4, "0004_dispatch.sql"), (5, "0005_metrics.sql")], versions);
+        Assert.Equal([(1, "0001_foundation.sql"), (2, "0002_intake.sql"), (3, "0003_positions.sql"), (4, "0004_dispatch.sql"), (5, "0005_metrics.sql"), (6, "0006_portraits.sql"), (7, "0007_metrics_horizon.sql")], versions);
     }
 
     [Fact]
@@ -40,7 +40,7 @@ public abstract class SchemaMigratorTests : DatabaseTests
 
         Assert.Empty(second);
         await using var connection = await db.Factory.OpenAsync(Ct);
-        Assert.Equal(5, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM schema_versions"));
+        Assert.Equal(7, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM schema_versions"));
         Assert.Equal(12, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM categories"));
     }
 

@@ -1,0 +1,2 @@
+-- Metrics over a historical range: the first event at or after the range end bounds which incidents need an event-log replay.
+CREATE INDEX ix_incident_events_at ON incident_events (at);
