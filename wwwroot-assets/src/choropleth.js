@@ -8,7 +8,7 @@
 //   await module.InvokeVoidAsync("dispose", map);
 //
 // boundaries: GeoJSON FeatureCollection (string or object) with properties code and name.
-// spec: { title, higherIsBetter, values: { code: { value: number|null, label: string } }, noData }
+// spec: { key, title, higherIsBetter, values: { code: { value: number|null, label: string } }, noData, worstLabel, bestLabel }
 // Colours run from red (worst) to green (best) along the KPI's direction; nodes without a value are grey.
 
 const BACKGROUND = '#07111f';
@@ -44,8 +44,19 @@ function restyle(handle) {
     layer.unbindTooltip();
     layer.bindTooltip(`<b>${escapeHtml(name)}</b><br>${escapeHtml(spec.title || '')}: ${escapeHtml(label)}`, { sticky: true });
   });
+  renderLegend(handle);
   handle.element.dataset.areas = String(handle.layer.getLayers().length);
   handle.element.dataset.metric = spec.key || '';
+}
+
+// Red (worst) to green (best) with the worst and best values the caller formatted (spec.worstLabel / spec.bestLabel).
+function renderLegend(handle) {
+  if (!handle.legend) return;
+  const spec = handle.spec || {};
+  handle.legend.getContainer().innerHTML =
+    `<div>${escapeHtml(spec.title || '')}</div>` +
+    `<div class="swatches">${SCALE.map(c => `<span style="background:${c}"></span>`).join('')}</div>` +
+    `<div style="display:flex;justify-content:space-between;gap:12px"><span>${escapeHtml(spec.worstLabel ?? '—')}</span><span>${escapeHtml(spec.bestLabel ?? '—')}</span></div>`;
 }
 
 function escapeHtml(text) {
@@ -69,6 +80,9 @@ export function create(element, boundaries, spec, dotnetRef) {
       layer.on('mouseout', () => layer.setStyle({ weight: 1 }));
     },
   }).addTo(map);
+  const Legend = L.Control.extend({ onAdd: () => L.DomUtil.create('div', 'choropleth-legend') });
+  handle.legend = new Legend({ position: 'bottomright' });
+  handle.legend.addTo(map);
   const bounds = handle.layer.getBounds();
   if (bounds.isValid()) map.fitBounds(bounds, { padding: [8, 8] });
   else map.setView([29.95, 121.62], 10);
