@@ -273,8 +273,8 @@ public sealed class MetricsRepository(DbConnectionFactory db)
     private static string Horizon(string row, string replayed) => $"CASE WHEN i.last_seq < @Horizon THEN ({row}) ELSE ({replayed}) END";
 
     private static Flags EventLogFlags(SqlDialect d) => new(
-        Ended(IncidentEventTypes.Closed),
-        Ended(IncidentEventTypes.Cancelled),
+        EndedAtTo(IncidentEventTypes.Closed),
+        EndedAtTo(IncidentEventTypes.Cancelled),
         $"""
         CASE WHEN EXISTS (
                             SELECT 1 FROM incident_events b
@@ -298,14 +298,18 @@ public sealed class MetricsRepository(DbConnectionFactory db)
                             THEN 1 ELSE 0 END
         """);
 
-    private static string Ended(string type) => $"""
+    /// <summary>
+    /// 1 when the incident <paramref name="incidentId"/> (a column of the outer query, not aliased ended/later) is in state <paramref name="type"/> (Closed or Cancelled) at @To:
+    /// such an event before to with no Closed, Cancelled or Reopened event after it (by seq) before to. Shared with the portraits.
+    /// </summary>
+    internal static string EndedAtTo(string type, string incidentId = "i.id") => $"""
         CASE WHEN EXISTS (
-                    SELECT 1 FROM incident_events t
-                    WHERE t.incident_id = i.id AND t.type = '{type}' AND t.at < @To
+                    SELECT 1 FROM incident_events ended
+                    WHERE ended.incident_id = {incidentId} AND ended.type = '{type}' AND ended.at < @To
                       AND NOT EXISTS (
-                          SELECT 1 FROM incident_events r
-                          WHERE r.incident_id = i.id AND r.seq > t.seq AND r.at < @To
-                            AND r.type IN ('{IncidentEventTypes.Closed}', '{IncidentEventTypes.Cancelled}', '{IncidentEventTypes.Reopened}')))
+                          SELECT 1 FROM incident_events later
+                          WHERE later.incident_id = {incidentId} AND later.seq > ended.seq AND later.at < @To
+                            AND later.type IN ('{IncidentEventTypes.Closed}', '{IncidentEventTypes.Cancelled}', '{IncidentEventTypes.Reopened}')))
                     THEN 1 ELSE 0 END
         """;
 

@@ -51,18 +51,11 @@ public sealed class PortraitRepository
 
     // Closed at to: a Closed event before to with no Closed/Cancelled/Reopened event after it (by seq) before to.
     // Reopened after resolve: a Reopened event after the task's resolved_at and before to.
-    private const string FactsHead = $"""
+    private static readonly string FactsHead = $"""
         SELECT t.id AS TaskId, t.officer_id AS OfficerId, t.incident_id AS IncidentId, i.category_code AS Category,
             i.arrival_target_s AS ArrivalTargetSeconds, t.dispatched_at AS DispatchedAt, t.accepted_at AS AcceptedAt,
             t.arrived_at AS ArrivedAt, t.resolved_at AS ResolvedAt, t.ended_at AS EndedAt,
-            CASE WHEN EXISTS (
-                SELECT 1 FROM incident_events c
-                WHERE c.incident_id = t.incident_id AND c.type = '{IncidentEventTypes.Closed}' AND c.at < @To
-                  AND NOT EXISTS (
-                      SELECT 1 FROM incident_events r
-                      WHERE r.incident_id = t.incident_id AND r.seq > c.seq AND r.at < @To
-                        AND r.type IN ('{IncidentEventTypes.Closed}', '{IncidentEventTypes.Cancelled}', '{IncidentEventTypes.Reopened}')))
-                THEN 1 ELSE 0 END AS IncidentClosedAtTo,
+            {MetricsRepository.EndedAtTo(IncidentEventTypes.Closed, "t.incident_id")} AS IncidentClosedAtTo,
             CASE WHEN t.resolved_at IS NOT NULL AND EXISTS (
                 SELECT 1 FROM incident_events x
                 WHERE x.incident_id = t.incident_id AND x.type = '{IncidentEventTypes.Reopened}' AND x.at > t.resolved_at AND x.at < @To)
@@ -73,9 +66,18 @@ public sealed class PortraitRepository
         WHERE t.dispatched_at >= @From AND t.dispatched_at < @To AND t.officer_id IS NOT NULL AND
         """;
 
-    internal const string FactsOfTeamSql = FactsHead + " " + UnderTeam;
-    internal const string FactsOfTownshipSql = FactsHead + " " + UnderTownship;
-    internal const string FactsOfDistrictSql = FactsHead + " " + UnderDistrict;
+    // Methods, not constants: the closed-at-to test is shared with MetricsRepository; the T-SQL parsing test calls them by convention.
+    internal static string FactsOfTeamSql(SqlDialect d) => Facts(d, UnderTeam);
+
+    internal static string FactsOfTownshipSql(SqlDialect d) => Facts(d, UnderTownship);
+
+    internal static string FactsOfDistrictSql(SqlDialect d) => Facts(d, UnderDistrict);
+
+    private static string Facts(SqlDialect d, string under)
+    {
+        _ = d; // The same text on both providers.
+        return FactsHead + " " + under;
+    }
 
     private const string PatrolHead = """
         SELECT p.officer_id AS OfficerId, p.day AS Day, p.distance_m AS DistanceMeters
@@ -89,13 +91,13 @@ public sealed class PortraitRepository
 
     internal const string ActiveCategoryCodesSql = "SELECT code FROM categories WHERE active = 1";
 
-    private sealed record Kind(string Peers, string Roster, string Facts, string Patrol);
+    private sealed record Kind(string Peers, string Roster, string FactsUnder, string Patrol);
 
     private static readonly Kind[] Kinds =
     [
-        new(OfficerPeersSql, RosterOfTeamSql, FactsOfTeamSql, PatrolOfTeamSql),
-        new(TeamPeersSql, RosterOfTownshipSql, FactsOfTownshipSql, PatrolOfTownshipSql),
-        new(TownshipPeersSql, RosterOfDistrictSql, FactsOfDistrictSql, PatrolOfDistrictSql),
+        new(OfficerPeersSql, RosterOfTeamSql, UnderTeam, PatrolOfTeamSql),
+        new(TeamPeersSql, RosterOfTownshipSql, UnderTownship, PatrolOfTownshipSql),
+        new(TownshipPeersSql, RosterOfDistrictSql, UnderDistrict, PatrolOfDistrictSql),
     ];
 
     private readonly DbConnectionFactory _db;
@@ -146,7 +148,7 @@ public sealed class PortraitRepository
         var (first, last) = PortraitCalculator.LocalDays(range, zone);
         var roster = (await Query<RosterRow>(connection, sql.Roster, new { Parent = parent }, ct))
             .Select(r => new RosterOfficer(r.OfficerId, r.Name, r.TeamCode, r.TownshipCode)).ToList();
-        var facts = (await Query<FactRow>(connection, sql.Facts, new { Parent = parent, range.From, range.To }, ct)).Select(r => r.ToFact()).ToList();
+        var facts = (await Query<FactRow>(connection, Facts(_db.Dialect, sql.FactsUnder), new { Parent = parent, range.From, range.To }, ct)).Select(r => r.ToFact()).ToList();
         var patrolArgs = new DynamicParameters(new { Parent = parent });
         PatrolDays.AddDay(patrolArgs, "FirstDay", first, _db.Dialect);
         PatrolDays.AddDay(patrolArgs, "LastDay", last, _db.Dialect);
