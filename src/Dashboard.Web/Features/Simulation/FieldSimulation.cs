@@ -135,6 +135,7 @@ public sealed class FieldSimulation(
             _lastTick = now;
             if (restarted)
             {
+                _reschedule = false;
                 _nextReport = now + FirstReportAfter;
             }
 
