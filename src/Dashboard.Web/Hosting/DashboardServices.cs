@@ -20,6 +20,7 @@ using Dashboard.Web.Features.Map;
 using Dashboard.Web.Features.Metrics;
 using Dashboard.Web.Features.Queue;
 using Dashboard.Web.Features.Shell;
+using Dashboard.Web.Features.Simulation;
 using Dashboard.Web.Realtime;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication.BearerToken;
@@ -93,6 +94,12 @@ public static class DashboardServices
         services.AddScoped<OperatorActions>();
         // After PositionWriterHost: the recommender starts from the positions the feed has loaded.
         services.AddHostedService<DispatchHost>();
+        services.Configure<SimulationOptions>(config.GetSection(SimulationOptions.Section));
+        services.AddSingleton<SimulationSettings>();
+        services.AddSingleton<SimulationAccounts>();
+        services.AddSingleton<FieldSimulation>();
+        // After DispatchHost: simulated officers read their tasks from the loaded board.
+        services.AddHostedService<FieldSimulator>();
         // Enums travel by name ("Reported", not 0) so integrators can read the payloads.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddSignalR(o => o.MaximumReceiveMessageSize = 32 * 1024)

@@ -29,6 +29,9 @@ public class DashboardAppFactory : WebApplicationFactory<Program>
 
     public bool DemoEnabled { get; init; } = true;
 
+    /// <summary>Runs the field simulator from start; off so each test sees only its own incidents and positions.</summary>
+    public bool SimulationEnabled { get; init; }
+
     /// <summary>Days of generated demo history; none by default so each test sees only its own incidents.</summary>
     public int HistoryDays { get; init; }
 
@@ -44,6 +47,7 @@ public class DashboardAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Demo:Enabled", DemoEnabled ? "true" : "false");
         builder.UseSetting("Demo:Password", DemoPassword);
         builder.UseSetting("Demo:HistoryDays", HistoryDays.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Simulation:Enabled", SimulationEnabled ? "true" : "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         // Many tests report as the same demo users; the rate limit has its own test with tight settings.
         builder.UseSetting("RateLimits:IntakeBurst", "100000");
