@@ -9,7 +9,7 @@ using Dashboard.Bench.Live;
 // dotnet run -c Release --project bench/Dashboard.Bench -- metrics [--quick] [--json out.json]
 const string Usage = """
     usage: Dashboard.Bench [live] [--quick] [--json out.json] [--url http://host:port] [--clients N] [--reports R/s]
-                           [--positions P/s] [--seconds S] [--circuits K] [--no-circuits] [--seed N]
+                           [--positions P/s] [--seconds S] [--warmup S] [--circuits K] [--no-circuits] [--seed N]
            Dashboard.Bench positions [--quick] [--json out.json] [--producers N]
            Dashboard.Bench recommend [--quick] [--json out.json]
            Dashboard.Bench metrics [--quick] [--json out.json] [--db file-to-reuse-and-keep]
@@ -35,7 +35,7 @@ bool passed;
 if (mode == "live")
 {
     var settings = quick
-        ? new LiveBench.Settings(Clients: 200, ReportsPerSecond: 20, PositionsPerSecond: 25_000, Seconds: 10, Circuits: 10, Url: null, Seed: 20261123, Circuit: true)
+        ? new LiveBench.Settings(Clients: 200, ReportsPerSecond: 20, PositionsPerSecond: 25_000, Seconds: 8, Circuits: 8, Url: null, Seed: 20261123, Circuit: true)
         : new LiveBench.Settings(Clients: 500, ReportsPerSecond: 50, PositionsPerSecond: 25_000, Seconds: 40, Circuits: 30, Url: null, Seed: 20261123, Circuit: true);
     settings = settings with
     {
@@ -47,6 +47,7 @@ if (mode == "live")
         Url = ValueOf("--url") is { } url ? new Uri(url.EndsWith('/') ? url : url + "/") : null,
         Seed = Int("--seed") ?? settings.Seed,
         Circuit = !args.Contains("--no-circuits"),
+        WarmUpSeconds = Double("--warmup") ?? (quick ? 2 : 5),
     };
     var live = await LiveBench.RunAsync(settings, Console.Out);
     (report, passed) = (live, live.Passed);
@@ -79,7 +80,7 @@ else
 
 if (json is not null)
 {
-    await File.WriteAllTextAsync(json, JsonSerializer.Serialize(report, report.GetType(), new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+    await File.WriteAllTextAsync(json, JsonSerializer.Serialize(report, report.GetType(), new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
     Console.WriteLine($"JSON written to {Path.GetFullPath(json)}");
 }
 

@@ -42,7 +42,7 @@ internal static class LiveBench
     private const int MaxBatchesInFlight = 6;
 
     public sealed record Settings(
-        int Clients, double ReportsPerSecond, int PositionsPerSecond, double Seconds, int Circuits, Uri? Url, int Seed, bool Circuit);
+        int Clients, double ReportsPerSecond, int PositionsPerSecond, double Seconds, int Circuits, Uri? Url, int Seed, bool Circuit, double WarmUpSeconds = 2);
 
     public sealed record Phase(
         string Name, int Clients, double ConnectSeconds, double Seconds,
@@ -495,6 +495,12 @@ internal static class LiveBench
             return (pt.Y, pt.X);
         }).ToArray();
 
+        // Warm-up at the same rates, not measured: first-use JIT and caches are not what a command room lives with.
+        if (settings.WarmUpSeconds > 0)
+        {
+            await WarmUpAsync(target, settings, places, officers, bases, fixStart, category);
+        }
+
         await using var server = target.ServerPid is { } pid ? new ProcessSampler(pid) : null;
         using var self = Process.GetCurrentProcess();
         var selfCpu = self.TotalProcessorTime;
@@ -655,6 +661,40 @@ internal static class LiveBench
         }
 
         return (phase, clients.ToList(), tag, created);
+    }
+
+    private static async Task WarmUpAsync(
+        Target target, Settings settings, Place[] places, (int Id, string Township)[] officers, (double Lat, double Lon)[] bases, DateTimeOffset fixStart, string category)
+    {
+        var tag = "warm" + Guid.NewGuid().ToString("N")[..8];
+        var reports = (int)Math.Ceiling(settings.ReportsPerSecond * settings.WarmUpSeconds);
+        var batches = (int)Math.Ceiling(settings.PositionsPerSecond * settings.WarmUpSeconds / PositionBatch);
+        var start = fixStart.AddSeconds(-((double)batches * PositionBatch / Math.Max(1, officers.Length)) - 60);
+        var (sendTs, outcome, created) = (new long[reports], new int[reports], new int[reports]);
+        var stats = new PositionStats();
+        var clock = Stopwatch.StartNew();
+        var tasks = new List<Task>();
+        int k = 0, j = 0;
+        while (k < reports || j < batches)
+        {
+            var now = clock.Elapsed.TotalSeconds;
+            while (k < reports && k / settings.ReportsPerSecond <= now)
+            {
+                tasks.Add(SendReportAsync(target, places[k % places.Length], k, tag, category, sendTs, outcome, created));
+                k++;
+            }
+
+            while (j < batches && (double)j * PositionBatch / settings.PositionsPerSecond <= now)
+            {
+                var batch = j++;
+                tasks.Add(Task.Run(() => SendBatchAsync(target, batch, officers, bases, start, stats, CancellationToken.None)));
+            }
+
+            await Task.Delay(1);
+        }
+
+        await Task.WhenAll(tasks);
+        await Task.Delay(1000);
     }
 
     private sealed class PositionStats
