@@ -482,7 +482,6 @@ internal static class LiveBench
         output.WriteLine($"{target.Name}: {clients.Length} clients connected in {connectSeconds:F1} s; driving {reportCount} reports and "
             + $"{settings.PositionsPerSecond * settings.Seconds:N0} positions over {settings.Seconds} s");
 
-        var initialRows = target.TrackRows is null ? 0 : await target.TrackRows();
         var sendTs = new long[reportCount];
         var outcome = new int[reportCount];
         var created = new int[reportCount];
@@ -501,6 +500,7 @@ internal static class LiveBench
             await WarmUpAsync(target, settings, places, officers, bases, fixStart, category);
         }
 
+        var initialRows = target.TrackRows is null ? 0 : await target.TrackRows();
         await using var server = target.ServerPid is { } pid ? new ProcessSampler(pid) : null;
         using var self = Process.GetCurrentProcess();
         var selfCpu = self.TotalProcessorTime;
