@@ -1,18 +1,28 @@
 using System.Globalization;
 using System.Text.Json;
 using Dashboard.Bench;
+using Dashboard.Bench.Live;
 
+// dotnet run -c Release --project bench/Dashboard.Bench -- [live] [--quick] [--json out.json] [--url http://host:port] [--clients N] [--reports R] [--positions P] [--seconds S] [--circuits K]
 // dotnet run -c Release --project bench/Dashboard.Bench -- positions [--quick] [--json out.json] [--producers N]
 // dotnet run -c Release --project bench/Dashboard.Bench -- recommend [--quick] [--json out.json]
 // dotnet run -c Release --project bench/Dashboard.Bench -- metrics [--quick] [--json out.json]
 const string Usage = """
-    usage: Dashboard.Bench positions [--quick] [--json out.json] [--producers N]
+    usage: Dashboard.Bench [live] [--quick] [--json out.json] [--url http://host:port] [--clients N] [--reports R/s]
+                           [--positions P/s] [--seconds S] [--warmup S] [--circuits K] [--no-circuits] [--seed N]
+           Dashboard.Bench positions [--quick] [--json out.json] [--producers N]
            Dashboard.Bench recommend [--quick] [--json out.json]
            Dashboard.Bench metrics [--quick] [--json out.json] [--db file-to-reuse-and-keep]
     """;
 
-var mode = args.Length > 0 ? args[0] : null;
-if (mode is not ("positions" or "recommend" or "metrics"))
+var mode = args.Length == 0 || args[0].StartsWith("--", StringComparison.Ordinal) ? "live" : args[0];
+if (mode == "baseline-server")
+{
+    // The bare hub of the live bench's baseline, started by the live mode as its own child process.
+    return await Dashboard.Bench.Live.BareServer.RunAsync(args[1..]);
+}
+
+if (mode is not ("live" or "positions" or "recommend" or "metrics"))
 {
     await Console.Error.WriteLineAsync(Usage);
     return 2;
@@ -22,7 +32,27 @@ var quick = args.Contains("--quick");
 var json = ValueOf("--json");
 object report;
 bool passed;
-if (mode == "positions")
+if (mode == "live")
+{
+    var settings = quick
+        ? new LiveBench.Settings(Clients: 200, ReportsPerSecond: 20, PositionsPerSecond: 25_000, Seconds: 8, Circuits: 8, Url: null, Seed: 20261123, Circuit: true)
+        : new LiveBench.Settings(Clients: 500, ReportsPerSecond: 50, PositionsPerSecond: 25_000, Seconds: 40, Circuits: 30, Url: null, Seed: 20261123, Circuit: true);
+    settings = settings with
+    {
+        Clients = Int("--clients") ?? settings.Clients,
+        ReportsPerSecond = Double("--reports") ?? settings.ReportsPerSecond,
+        PositionsPerSecond = Int("--positions") ?? settings.PositionsPerSecond,
+        Seconds = Double("--seconds") ?? settings.Seconds,
+        Circuits = Int("--circuits") ?? settings.Circuits,
+        Url = ValueOf("--url") is { } url ? new Uri(url.EndsWith('/') ? url : url + "/") : null,
+        Seed = Int("--seed") ?? settings.Seed,
+        Circuit = !args.Contains("--no-circuits"),
+        WarmUpSeconds = Double("--warmup") ?? (quick ? 2 : 5),
+    };
+    var live = await LiveBench.RunAsync(settings, Console.Out);
+    (report, passed) = (live, live.Passed);
+}
+else if (mode == "positions")
 {
     var producers = ValueOf("--producers") is { } p ? int.Parse(p, CultureInfo.InvariantCulture) : 4;
     var settings = quick
@@ -50,11 +80,15 @@ else
 
 if (json is not null)
 {
-    await File.WriteAllTextAsync(json, JsonSerializer.Serialize(report, report.GetType(), new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+    await File.WriteAllTextAsync(json, JsonSerializer.Serialize(report, report.GetType(), new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
     Console.WriteLine($"JSON written to {Path.GetFullPath(json)}");
 }
 
 return passed ? 0 : 1;
+
+int? Int(string option) => ValueOf(option) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : null;
+
+double? Double(string option) => ValueOf(option) is { } v ? double.Parse(v, CultureInfo.InvariantCulture) : null;
 
 string? ValueOf(string option)
 {

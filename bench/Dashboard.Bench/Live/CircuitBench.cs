@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using Microsoft.Playwright;
+
+namespace Dashboard.Bench.Live;
+
+/// <summary>
+/// Server memory per Blazor Server circuit: K tabs of the dashboard home page (signed in as a city operator) in headless
+/// Chromium, against K tabs of a bare Blazor page (one interactive component, no layout, no component library) served by
+/// the baseline process. Each side: one warm-up tab first (first-use JIT and caches are not per circuit), then the working
+/// set settled over a few samples, K more tabs each waited until interactive, settled again; (after − before) / K.
+/// The app exposes no GC figure, so both sides are measured by working set, the same way.
+/// </summary>
+internal static class CircuitBench
+{
+    public sealed record Side(string Name, string Page, int Tabs, double BeforeMb, double AfterMb, double? PerCircuitMb, double OpenSeconds);
+
+    public sealed record Result(Side Ours, Side Baseline, string Method)
+    {
+        public double? Ratio => Ours.PerCircuitMb is { } a && Baseline.PerCircuitMb is { } b && b > 0 ? a / b : null;
+    }
+
+    public static async Task<Result> RunAsync(
+        Uri app, int? appPid, Uri bare, int barePid, int tabs, string user, string password, TextWriter output)
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        });
+
+        var ours = await MeasureAsync(browser, "ours", new Uri(app, "/"), appPid, tabs, output, async context =>
+        {
+            var login = await context.NewPageAsync();
+            await login.GotoAsync(new Uri(app, "account/login").ToString());
+            await login.FillAsync("#username", user);
+            await login.FillAsync("#password", password);
+            await login.ClickAsync("button[type=submit]");
+            await login.WaitForURLAsync(u => !u.Contains("/account/login", StringComparison.Ordinal), new() { Timeout = 30_000 });
+            await login.CloseAsync();
+        }, ".queue-list");
+        var baseline = await MeasureAsync(browser, "baseline", new Uri(bare, "bare"), barePid, tabs, output, _ => Task.CompletedTask, "h1.bare-interactive");
+        return new Result(ours, baseline, "working-set delta of the server process / tabs, after one warm-up tab; each tab waited until its circuit had rendered");
+    }
+
+    private static async Task<Side> MeasureAsync(
+        IBrowser browser, string name, Uri page, int? pid, int tabs, TextWriter output, Func<IBrowserContext, Task> signIn, string interactiveSelector)
+    {
+        await using var context = await browser.NewContextAsync();
+        await signIn(context);
+        await OpenAsync(context, page, interactiveSelector);
+        if (pid is null)
+        {
+            return new Side(name, page.AbsolutePath, 0, 0, 0, null, 0);
+        }
+
+        const double Mb = 1024 * 1024;
+        var before = await ProcessSampler.SettledWorkingSetAsync(pid.Value);
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < tabs; i++)
+        {
+            await OpenAsync(context, page, interactiveSelector);
+        }
+
+        var open = clock.Elapsed.TotalSeconds;
+        await Task.Delay(1000);
+        var after = await ProcessSampler.SettledWorkingSetAsync(pid.Value, samples: 5);
+        var side = new Side(name, page.AbsolutePath, tabs, before / Mb, after / Mb, (after - before) / Mb / tabs, open);
+        output.WriteLine($"circuits {name}: {tabs} tabs of {page.AbsolutePath} in {open:F1} s; server working set {side.BeforeMb:F1} → {side.AfterMb:F1} MB, {side.PerCircuitMb:F2} MB per circuit");
+        return side;
+    }
+
+    /// <summary>Opens a tab and waits until the circuit is up: its /_blazor WebSocket has received frames and the page shows the interactive marker.</summary>
+    private static async Task OpenAsync(IBrowserContext context, Uri url, string interactiveSelector)
+    {
+        var page = await context.NewPageAsync();
+        var frames = 0;
+        page.WebSocket += (_, ws) =>
+        {
+            if (ws.Url.Contains("/_blazor", StringComparison.Ordinal))
+            {
+                ws.FrameReceived += (_, _) => Interlocked.Increment(ref frames);
+            }
+        };
+        await page.GotoAsync(url.ToString(), new() { WaitUntil = WaitUntilState.Load, Timeout = 60_000 });
+        await page.WaitForSelectorAsync(interactiveSelector, new() { Timeout = 60_000 });
+        var deadline = Stopwatch.StartNew();
+        while (Volatile.Read(ref frames) < 3)
+        {
+            if (deadline.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                throw new TimeoutException($"{url}: the circuit never started (no /_blazor frames)");
+            }
+
+            await Task.Delay(50);
+        }
+
+        await Task.Delay(200);
+    }
+
+    public static void Print(Result r, TextWriter o)
+    {
+        static string F(double? v) => v is { } x ? x.ToString("F2", System.Globalization.CultureInfo.InvariantCulture) : "n/a";
+        o.WriteLine($"{"circuit memory (MB per circuit)",-34} {F(r.Ours.PerCircuitMb),14} {F(r.Baseline.PerCircuitMb),14} {(r.Ratio is { } x ? x.ToString("F1", System.Globalization.CultureInfo.InvariantCulture) + "×" : ""),8}");
+        o.WriteLine($"  ours: {r.Ours.Tabs} tabs of the dashboard home page {r.Ours.Page}; baseline: {r.Baseline.Tabs} tabs of a bare Blazor page "
+            + $"{r.Baseline.Page} (one interactive component); {r.Method}");
+    }
+}
