@@ -46,6 +46,22 @@ public sealed class LiveQueueTests : ComponentTestBase
     }
 
     [Fact]
+    public void Over_capacity_the_oldest_ended_incidents_leave_the_queue_and_open_ones_stay()
+    {
+        var township = Township(0);
+        var queue = Render<LiveQueue>(p => p.Add(q => q.Scope, township).Add(q => q.Capacity, 3));
+        Publish(NewIncident(1, township, IncidentStatus.Closed));
+        Publish(NewIncident(2, township));
+        Publish(NewIncident(3, township, IncidentStatus.Cancelled));
+        Publish(NewIncident(4, township, IncidentStatus.Closed));
+        Publish(NewIncident(5, township));
+        Publish(NewIncident(6, township));
+
+        queue.WaitForAssertion(() =>
+            Assert.Equal(["6", "5", "2"], queue.FindAll(".queue-row").Select(r => r.GetAttribute("data-incident")).ToArray()));
+    }
+
+    [Fact]
     public void An_update_changes_the_row_in_place_and_a_stale_update_does_not_roll_it_back()
     {
         var township = Township(0);
