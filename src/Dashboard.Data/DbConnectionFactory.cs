@@ -14,6 +14,11 @@ public sealed class DbConnectionFactory
     // journal_mode=WAL is persistent in the file, so it is set once per file and process, not on every open.
     private static readonly ConcurrentDictionary<string, bool> WalFiles = new(StringComparer.Ordinal);
 
+    // One writer at a time per SQLite file, queued in arrival order. SQLite's own busy handling retries with sleeps, so a
+    // writer committing back to back (the position writer at thousands of fixes a second) could keep a report waiting for
+    // seconds; with this gate the report waits at most for the batch in progress.
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> WriteGates = new(StringComparer.Ordinal);
+
     private readonly string _connectionString;
     private readonly string? _sqliteFile;
 
@@ -41,6 +46,44 @@ public sealed class DbConnectionFactory
     }
 
     public DatabaseProvider Provider { get; }
+
+    /// <summary>
+    /// Waits for this process's turn to write a SQLite file (FIFO) and holds it until disposed; nothing to wait for on SQL Server,
+    /// which queues writers itself. Take it right before a write transaction begins and never while holding it already.
+    /// </summary>
+    public async ValueTask<IAsyncDisposable> WriteTurnAsync(CancellationToken ct = default)
+    {
+        if (_sqliteFile is null)
+        {
+            return NoTurn.Instance;
+        }
+
+        var gate = WriteGates.GetOrAdd(_sqliteFile, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        return new Turn(gate);
+    }
+
+    private sealed class Turn(SemaphoreSlim gate) : IAsyncDisposable
+    {
+        private int _released;
+
+        public ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                gate.Release();
+            }
+
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private sealed class NoTurn : IAsyncDisposable
+    {
+        public static readonly NoTurn Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
 
     internal SqlDialect Dialect { get; }
 

@@ -254,6 +254,7 @@ public sealed class DispatchRepository
     {
         var dialect = _db.Dialect;
         // Microsoft.Data.Sqlite begins IMMEDIATE: the write lock is taken here, so SQLite writers run one at a time.
+        await using var turn = await _db.WriteTurnAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var read = await connection.QuerySingleOrDefaultAsync<IncidentRow>(new CommandDefinition(
             FindIncidentForUpdateSql(dialect), new { Id = incidentId }, tx, cancellationToken: ct));

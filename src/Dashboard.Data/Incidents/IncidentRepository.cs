@@ -256,6 +256,7 @@ public sealed class IncidentRepository(DbConnectionFactory db)
     {
         var dialect = db.Dialect;
         // Microsoft.Data.Sqlite begins IMMEDIATE: the write lock is taken here, so SQLite writers run one at a time.
+        await using var turn = await db.WriteTurnAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(InsertSql(dialect), new
         {

@@ -192,6 +192,7 @@ public sealed class PortraitRepository
         }
 
         await using var connection = await _db.OpenAsync(ct);
+        await using var turn = await _db.WriteTurnAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         await PatrolDays.AddAsync(connection, tx, steps, ct);
         await tx.CommitAsync(ct);

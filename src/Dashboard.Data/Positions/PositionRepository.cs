@@ -101,6 +101,7 @@ public sealed class PositionRepository(DbConnectionFactory db, TimeProvider time
         var newest = NewestPerOfficer(batch);
         var receivedAt = time.GetUtcNow();
         await using var connection = await db.OpenAsync(ct);
+        await using var turn = await db.WriteTurnAsync(ct);
         return connection switch
         {
             SqliteConnection sqlite => WriteSqlite(sqlite, batch, newest, receivedAt),
