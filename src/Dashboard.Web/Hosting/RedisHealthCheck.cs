@@ -7,7 +7,7 @@ namespace Dashboard.Web.Hosting;
 /// Degraded, not Unhealthy, while Redis is away: the node still serves its own dashboards and clients (local delivery, then a
 /// resync from the database on reconnect), so /health/ready keeps answering 200 and a load balancer keeps the node.
 /// </summary>
-public sealed class RedisHealthCheck(RedisConnection redis) : IHealthCheck
+public sealed class RedisHealthCheck(RedisConnection redis, EventSequencer sequencer) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -16,7 +16,8 @@ public sealed class RedisHealthCheck(RedisConnection redis) : IHealthCheck
         {
             ["node"] = redis.NodeId,
             ["connected"] = state.Connected,
-            ["resyncs"] = state.Resyncs,
+            ["lastSeq"] = sequencer.LastSeq,
+            ["resyncs"] = sequencer.Resyncs,
         };
         return Task.FromResult(state.Connected
             ? HealthCheckResult.Healthy($"connected to {state.Endpoint} as node {redis.NodeId}", data)

@@ -15,7 +15,6 @@ public sealed class RedisConnection : IAsyncDisposable
     private readonly ILogger<RedisConnection> _logger;
     private readonly Lazy<Task<IConnectionMultiplexer>> _multiplexer;
     private volatile ConnectionState _state;
-    private int _resyncs;
 
     public RedisConnection(IOptions<RedisScaleOutOptions> options, TimeProvider time, ILogger<RedisConnection> logger)
     {
@@ -30,7 +29,7 @@ public sealed class RedisConnection : IAsyncDisposable
         _time = time;
         _logger = logger;
         NodeId = string.IsNullOrWhiteSpace(value.NodeId) ? Environment.MachineName + "-" + Guid.NewGuid().ToString("N")[..8] : value.NodeId;
-        _state = new ConnectionState(false, Endpoint, time.GetUtcNow(), null, 0);
+        _state = new ConnectionState(false, Endpoint, time.GetUtcNow(), null);
         _multiplexer = new(ConnectAsync);
     }
 
@@ -38,14 +37,14 @@ public sealed class RedisConnection : IAsyncDisposable
 
     public string Endpoint => string.Join(",", _configuration.EndPoints.Select(e => e.ToString()));
 
-    public ConnectionState State => _state with { Resyncs = Volatile.Read(ref _resyncs) };
+    /// <summary>Connected is read live from the multiplexer; since when and why from its last failure or restore.</summary>
+    public ConnectionState State =>
+        _multiplexer is { IsValueCreated: true, Value.IsCompletedSuccessfully: true } ? _state with { Connected = _multiplexer.Value.Result.IsConnected } : _state;
 
     /// <summary>Raised after the connection came back; subscribers resync what they missed meanwhile.</summary>
     public event Action? Restored;
 
     public Task<IConnectionMultiplexer> GetAsync() => _multiplexer.Value;
-
-    public void CountResync() => Interlocked.Increment(ref _resyncs);
 
     private async Task<IConnectionMultiplexer> ConnectAsync()
     {
@@ -57,7 +56,7 @@ public sealed class RedisConnection : IAsyncDisposable
                 _logger.LogWarning(e.Exception, "Redis connection to {Endpoint} lost ({FailureType}): local delivery only until it is back", e.EndPoint, e.FailureType);
             }
 
-            _state = new ConnectionState(false, Endpoint, _time.GetUtcNow(), e.FailureType.ToString(), 0);
+            _state = new ConnectionState(false, Endpoint, _time.GetUtcNow(), e.FailureType.ToString());
         };
         multiplexer.ConnectionRestored += (_, e) =>
         {
@@ -69,13 +68,13 @@ public sealed class RedisConnection : IAsyncDisposable
                     _logger.LogInformation("Redis connection to {Endpoint} restored", e.EndPoint);
                 }
 
-                _state = new ConnectionState(true, Endpoint, _time.GetUtcNow(), null, 0);
+                _state = new ConnectionState(true, Endpoint, _time.GetUtcNow(), null);
                 Restored?.Invoke();
             }
         };
         if (multiplexer.IsConnected)
         {
-            _state = new ConnectionState(true, Endpoint, _time.GetUtcNow(), null, 0);
+            _state = new ConnectionState(true, Endpoint, _time.GetUtcNow(), null);
         }
         else
         {
@@ -93,5 +92,5 @@ public sealed class RedisConnection : IAsyncDisposable
         }
     }
 
-    public sealed record ConnectionState(bool Connected, string Endpoint, DateTimeOffset Since, string? Failure, int Resyncs);
+    public sealed record ConnectionState(bool Connected, string Endpoint, DateTimeOffset Since, string? Failure);
 }

@@ -54,7 +54,14 @@ public sealed class RedisScaleOut(
         await _stop.CancelAsync();
         if (_queue is { } queue)
         {
-            await queue.UnsubscribeAsync();
+            try
+            {
+                await queue.UnsubscribeAsync();
+            }
+            catch (RedisException)
+            {
+                // Redis is down: there is nothing to unsubscribe from.
+            }
         }
 
         if (_sequencing is { } sequencing)
@@ -133,7 +140,6 @@ public sealed class RedisScaleOut(
         {
             await SubscribeAsync();
             sequencer.RequestResync();
-            redis.CountResync();
         });
     }
 

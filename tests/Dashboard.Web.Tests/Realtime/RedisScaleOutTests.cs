@@ -138,6 +138,39 @@ public sealed class RedisScaleOutTests(RedisTwoNodes nodes) : IClassFixture<Redi
         }
     }
 
+    [Fact]
+    public async Task A_node_started_while_Redis_is_down_serves_and_joins_when_Redis_comes_up()
+    {
+        nodes.Redis.Stop();
+        try
+        {
+            await using var late = new ScaleOutNode("node-late", nodes.Redis.Configuration, nodes.ChannelPrefix, A.ConnectionString);
+            late.StartServer();
+            using var health = late.CreateClient();
+            var ready = await health.GetAsync("/health/ready", Ct);
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+            Assert.Equal("Degraded", await ready.Content.ReadAsStringAsync(Ct));
+            var dashboard = Watch(late);
+
+            nodes.Redis.Start();
+            await WaitUntilAsync(async () => await (await health.GetAsync("/health/ready", Ct)).Content.ReadAsStringAsync(Ct) == "Healthy",
+                "the late node did not connect when Redis came up", TimeSpan.FromSeconds(60));
+            using var healthA = A.CreateClient();
+            await WaitUntilAsync(async () => await (await healthA.GetAsync("/health/ready", Ct)).Content.ReadAsStringAsync(Ct) == "Healthy",
+                "node A did not reconnect", TimeSpan.FromSeconds(60));
+            var (id, seq) = await ReportAsync(A);
+            Assert.Equal(seq, (await WaitForAsync(dashboard.Events, e => e.Incident.Id == id)).Seq);
+            dashboard.Dispose();
+        }
+        finally
+        {
+            if (!nodes.Redis.IsRunning)
+            {
+                nodes.Redis.Start();
+            }
+        }
+    }
+
     private static async Task<HubClient> ConnectAsync(ScaleOutNode node, string userName)
     {
         using var api = node.CreateClient();
