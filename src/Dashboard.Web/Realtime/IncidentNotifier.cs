@@ -25,7 +25,7 @@ public sealed class IncidentNotifier(CityDirectory directory, ILogger<IncidentNo
         return Add(scopeCode, handler);
     }
 
-    /// <summary>Receives every event, whatever its place (relays to the hub and, later, to other nodes).</summary>
+    /// <summary>Receives every event, whatever its place and whichever node committed it.</summary>
     public IDisposable SubscribeAll(Func<IReadOnlyList<LiveEvent>, Task> handler) => Add(null, handler);
 
     /// <summary>
