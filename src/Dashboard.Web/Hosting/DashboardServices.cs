@@ -71,6 +71,7 @@ public static class DashboardServices
         services.AddSingleton<IncidentNotifier>();
         services.AddSingleton<IntakeService>();
         services.AddHostedService<HubRelay>();
+        services.AddRedisScaleOut(config);
         services.AddSingleton(config.GetSection("Positions:Writer").Get<PositionWriterOptions>() ?? new PositionWriterOptions());
         services.AddSingleton<PositionWriter>();
         services.Configure<PositionFeedOptions>(config.GetSection(PositionFeedOptions.Section));

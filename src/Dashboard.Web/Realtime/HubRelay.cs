@@ -3,14 +3,14 @@ using Microsoft.AspNetCore.SignalR;
 
 namespace Dashboard.Web.Realtime;
 
-/// <summary>Forwards every notifier event to the hub groups of the incident's node and each node above it.</summary>
+/// <summary>Forwards every event committed on this node (the backplane reaches the other nodes' clients) to the hub groups of the incident's node and each node above it.</summary>
 public sealed class HubRelay(IncidentNotifier notifier, CityDirectory directory, IHubContext<CommandHub, ICommandClient> hub) : IHostedService
 {
     private IDisposable? _subscription;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _subscription = notifier.SubscribeAll(SendAsync);
+        _subscription = notifier.SubscribeLocal(SendAsync);
         return Task.CompletedTask;
     }
 

@@ -32,6 +32,25 @@ public sealed class HubClient : IAsyncDisposable
             })
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()))
             .Build();
+        return await StartAsync(connection);
+    }
+
+    /// <summary>A client of an app listening on a real socket (Kestrel), over WebSockets.</summary>
+    public static async Task<HubClient> ConnectAsync(Uri baseAddress, string token)
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(baseAddress, "hubs/command"), o =>
+            {
+                o.Transports = HttpTransportType.WebSockets;
+                o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+            })
+            .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()))
+            .Build();
+        return await StartAsync(connection);
+    }
+
+    private static async Task<HubClient> StartAsync(HubConnection connection)
+    {
         var client = new HubClient(connection);
         foreach (var method in Methods)
         {
