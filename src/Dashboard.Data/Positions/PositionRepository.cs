@@ -19,6 +19,21 @@ public sealed class PositionRepository(DbConnectionFactory db, TimeProvider time
     // Patrol days are local days of the command rooms.
     private static readonly TimeZoneInfo PatrolZone = MetricRange.Shanghai;
 
+    private readonly Lock _patrolGate = new();
+    private List<PatrolStep> _pendingPatrol = [];
+
+    /// <summary>Officer-days of patrol distance held back by batches written without it (see <see cref="WriteBatchAsync(IReadOnlyList{PositionFix}, bool, CancellationToken)"/>).</summary>
+    public int PendingPatrolDays
+    {
+        get
+        {
+            lock (_patrolGate)
+            {
+                return _pendingPatrol.Count;
+            }
+        }
+    }
+
     private const string Columns = """
         officer_id AS OfficerId, lat AS Latitude, lon AS Longitude, at AS At, speed AS Speed, heading AS Heading, accuracy AS Accuracy
         """;
@@ -90,7 +105,17 @@ public sealed class PositionRepository(DbConnectionFactory db, TimeProvider time
     /// forward in time to their local days. Fixes of unknown officers fail the whole batch.
     /// </summary>
     /// <returns>The fixes that moved 'latest' (at most one per officer: the newest of the batch).</returns>
-    public async Task<IReadOnlyList<PositionFix>> WriteBatchAsync(IReadOnlyList<PositionFix> batch, CancellationToken ct = default)
+    public Task<IReadOnlyList<PositionFix>> WriteBatchAsync(IReadOnlyList<PositionFix> batch, CancellationToken ct = default) =>
+        WriteBatchAsync(batch, writePatrol: true, ct);
+
+    /// <param name="batch">Fixes in arrival order.</param>
+    /// <param name="writePatrol">
+    /// False keeps this batch's patrol distance in memory, to be written (summed per officer and day) with the next batch written
+    /// with true: under sustained load that is one upsert per officer and day every few seconds instead of one per batch. SQL
+    /// Server writes it at once either way.
+    /// </param>
+    /// <param name="ct">Cancellation.</param>
+    public async Task<IReadOnlyList<PositionFix>> WriteBatchAsync(IReadOnlyList<PositionFix> batch, bool writePatrol, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.Count == 0)
@@ -104,7 +129,7 @@ public sealed class PositionRepository(DbConnectionFactory db, TimeProvider time
         await using var turn = await db.WriteTurnAsync(ct);
         return connection switch
         {
-            SqliteConnection sqlite => WriteSqlite(sqlite, batch, newest, receivedAt),
+            SqliteConnection sqlite => WriteSqlite(sqlite, batch, newest, receivedAt, writePatrol),
             SqlConnection sql => await WriteSqlServerAsync(sql, batch, newest, receivedAt, ct),
             _ => throw new NotSupportedException($"No position write path for {connection.GetType().Name}."),
         };
@@ -170,8 +195,8 @@ public sealed class PositionRepository(DbConnectionFactory db, TimeProvider time
     // Microsoft.Data.Sqlite runs synchronously anyway. One prepared one-row statement re-bound per fix, no per-row
     // reflection. Multi-row VALUES statements measured no faster (8 rows) or much slower (64 rows): binding a parameter
     // by name scans the statement's parameter list.
-    private static List<PositionFix> WriteSqlite(
-        SqliteConnection connection, IReadOnlyList<PositionFix> batch, List<PositionFix> newest, DateTimeOffset receivedAt)
+    private List<PositionFix> WriteSqlite(
+        SqliteConnection connection, IReadOnlyList<PositionFix> batch, List<PositionFix> newest, DateTimeOffset receivedAt, bool writePatrol)
     {
         // BEGIN IMMEDIATE: the write lock is taken here, not half-way through the batch.
         using var tx = connection.BeginTransaction(deferred: false);
@@ -196,8 +221,26 @@ public sealed class PositionRepository(DbConnectionFactory db, TimeProvider time
             }
         }
 
-        PatrolDays.AddSqlite(connection, tx, PatrolWalk.Steps(batch, previous.GetValueOrDefault, PatrolZone));
+        var steps = PatrolWalk.Steps(batch, previous.GetValueOrDefault, PatrolZone);
+        List<PatrolStep> pending;
+        lock (_patrolGate)
+        {
+            pending = _pendingPatrol;
+        }
+
+        var patrol = pending.Count == 0 ? steps : PatrolDays.Combine(pending.Concat(steps));
+        if (writePatrol)
+        {
+            PatrolDays.AddSqlite(connection, tx, patrol);
+        }
+
         tx.Commit();
+        // Only a committed batch changes what is pending: a failed one is retried whole, steps included.
+        lock (_patrolGate)
+        {
+            _pendingPatrol = writePatrol ? [] : patrol;
+        }
+
         return moved;
     }
 

@@ -20,6 +20,12 @@ public sealed class PositionWriterOptions
 
     /// <summary>Wait before the second attempt; doubled before each further one.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// While fixes keep queuing, patrol distance is written with a batch at most this often (summed per officer and day);
+    /// a batch that empties the queue, a flush and shutdown write it at once.
+    /// </summary>
+    public TimeSpan PatrolInterval { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>
@@ -39,6 +45,7 @@ public sealed partial class PositionWriter : IAsyncDisposable
     private CancellationTokenSource? _window;
     private Task? _loop;
     private TimeSpan _lastWrite;
+    private long _lastPatrol;
     private long _accepted;
     private long _written;
     private long _failed;
@@ -235,6 +242,23 @@ public sealed partial class PositionWriter : IAsyncDisposable
         }
     }
 
+    private bool PatrolDue()
+    {
+        bool waiting;
+        lock (_gate)
+        {
+            waiting = _flushWaiters.Count > 0;
+        }
+
+        if (_closed || waiting || _channel.Reader.Count == 0 || _time.GetElapsedTime(_lastPatrol) >= _options.PatrolInterval)
+        {
+            _lastPatrol = _time.GetTimestamp();
+            return true;
+        }
+
+        return false;
+    }
+
     private void Drain(ChannelReader<PositionFix> reader, List<PositionFix> batch)
     {
         while (batch.Count < _options.MaxBatch && reader.TryRead(out var fix))
@@ -251,7 +275,7 @@ public sealed partial class PositionWriter : IAsyncDisposable
         {
             try
             {
-                moved = await _repository.WriteBatchAsync(batch);
+                moved = await _repository.WriteBatchAsync(batch, PatrolDue());
             }
             catch (Exception e) when (attempt < _options.MaxAttempts)
             {

@@ -64,6 +64,28 @@ public abstract class PatrolDistanceTests : DatabaseTests
     }
 
     [Fact]
+    public async Task Batches_written_without_patrol_hold_it_in_memory_until_a_batch_writes_it_summed()
+    {
+        var (db, positions) = await CreateAsync();
+        await using var _ = db;
+
+        await positions.WriteBatchAsync([At(1, Local(1, 23, 58), 0), At(1, Local(1, 23, 59), 0.001)], writePatrol: false, Ct);
+        await positions.WriteBatchAsync([At(1, Local(2, 0, 1), 0.003), At(2, Local(2, 0, 1), 0)], writePatrol: false, Ct);
+        Assert.Empty(await PatrolAsync(db));
+        Assert.Equal(3, positions.PendingPatrolDays);
+
+        // A failed batch (unknown officer) leaves what is pending as it was.
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => positions.WriteBatchAsync([At(999, Local(2, 0, 3), 0)], writePatrol: true, Ct));
+        Assert.Equal(3, positions.PendingPatrolDays);
+
+        await positions.WriteBatchAsync([At(1, Local(2, 0, 2), 0.004)], writePatrol: true, Ct);
+        Assert.Equal(0, positions.PendingPatrolDays);
+        AssertPatrol(
+            [(1, June1, North(0.001), 2), (1, June2, North(0.002) + North(0.001), 2), (2, June2, 0, 1)],
+            await PatrolAsync(db));
+    }
+
+    [Fact]
     public async Task Late_out_of_order_and_same_instant_fixes_add_nothing()
     {
         var (db, positions) = await CreateAsync();
