@@ -47,7 +47,13 @@ public sealed class PositionFeed : IDisposable
 
     private sealed record Dot(PositionFix Fix, OfficerStatus Status, bool Hidden);
 
-    private sealed record Subscriber(string ScopeCode, Func<OfficerDelta, Task> Handler, HashSet<string> Townships);
+    /// <summary>A map: officers changed since its last push wait in Pending; Busy while a push to it is on its way.</summary>
+    private sealed record Subscriber(string ScopeCode, Func<OfficerDelta, Task> Handler, HashSet<string> Townships)
+    {
+        public ConcurrentDictionary<int, byte> Pending { get; } = new();
+
+        public int Busy;
+    }
 
     public PositionFeed(CityDirectory directory, TimeProvider time, IOptions<PositionFeedOptions> options, TaskBoard? board = null)
     {
@@ -151,7 +157,8 @@ public sealed class PositionFeed : IDisposable
                 }
             }
 
-            if (_dirty.IsEmpty)
+            // Nothing changed, but a map that was busy may still owe its pending officers.
+            if (_dirty.IsEmpty && Volatile.Read(ref _subscribers).All(x => x.Pending.IsEmpty))
             {
                 return;
             }
@@ -167,29 +174,19 @@ public sealed class PositionFeed : IDisposable
 
             foreach (var subscriber in Volatile.Read(ref _subscribers))
             {
-                var upserts = new List<object[]>();
-                var removals = new List<int>();
                 foreach (var id in changed)
                 {
-                    var officer = _directory.FindOfficer(id);
-                    if (officer is null || !subscriber.Townships.Contains(officer.TownshipCode) || !_dots.TryGetValue(id, out var dot))
+                    if (_directory.FindOfficer(id) is { } officer && subscriber.Townships.Contains(officer.TownshipCode))
                     {
-                        continue;
-                    }
-
-                    if (dot.Hidden)
-                    {
-                        removals.Add(id);
-                    }
-                    else
-                    {
-                        upserts.Add(Row(id, dot));
+                        subscriber.Pending[id] = 0;
                     }
                 }
 
-                if (upserts.Count > 0 || removals.Count > 0)
+                // Each map on its own: a circuit whose browser went away can hold its push for a minute, and the other
+                // maps must keep moving meanwhile. Its officers stay pending and go, newest first, once it answers.
+                if (!subscriber.Pending.IsEmpty && Interlocked.CompareExchange(ref subscriber.Busy, 1, 0) == 0)
                 {
-                    await Deliver(subscriber, new OfficerDelta(upserts, removals));
+                    _ = PushAsync(subscriber);
                 }
             }
         }
@@ -199,15 +196,41 @@ public sealed class PositionFeed : IDisposable
         }
     }
 
-    private static async Task Deliver(Subscriber subscriber, OfficerDelta delta)
+    private async Task PushAsync(Subscriber subscriber)
     {
         try
         {
-            await subscriber.Handler(delta);
+            var upserts = new List<object[]>();
+            var removals = new List<int>();
+            foreach (var id in subscriber.Pending.Keys)
+            {
+                if (!subscriber.Pending.TryRemove(id, out _) || !_dots.TryGetValue(id, out var dot))
+                {
+                    continue;
+                }
+
+                if (dot.Hidden)
+                {
+                    removals.Add(id);
+                }
+                else
+                {
+                    upserts.Add(Row(id, dot));
+                }
+            }
+
+            if (upserts.Count > 0 || removals.Count > 0)
+            {
+                await subscriber.Handler(new OfficerDelta(upserts, removals));
+            }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // A circuit that went away mid-push is the circuit's problem; the other maps keep moving.
+        }
+        finally
+        {
+            Volatile.Write(ref subscriber.Busy, 0);
         }
     }
 

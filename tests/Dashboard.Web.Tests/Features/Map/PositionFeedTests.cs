@@ -47,6 +47,52 @@ public sealed class PositionFeedTests : ComponentTestBase
     }
 
     [Fact]
+    public async Task A_map_whose_browser_hangs_does_not_hold_up_the_other_maps_and_catches_up_when_it_answers()
+    {
+        using var feed = NewFeed();
+        var township = Township(0);
+        var officer = OfficerIn(township);
+        var hung = new TaskCompletionSource();
+        var stuck = new List<OfficerDelta>();
+        var live = new List<OfficerDelta>();
+        using var a = feed.Subscribe(township.Code, d => { lock (stuck) { stuck.Add(d); } return hung.Task; });
+        using var b = feed.Subscribe(township.Code, d => { lock (live) { live.Add(d); } return Task.CompletedTask; });
+
+        await feed.OnFlushedAsync([Fix(officer, 0.001)]);
+        await feed.TickAsync();
+        await feed.OnFlushedAsync([Fix(officer, 0.002)]);
+        await feed.TickAsync();
+        await feed.OnFlushedAsync([Fix(officer, 0.003)]);
+        await feed.TickAsync();
+
+        lock (live)
+        {
+            Assert.Equal(3, live.Count);
+        }
+
+        lock (stuck)
+        {
+            Assert.Single(stuck);
+        }
+
+        // Once it answers, the next tick sends it what it missed.
+        hung.SetResult();
+        await WaitUntil(() =>
+        {
+            feed.TickAsync().GetAwaiter().GetResult();
+            lock (stuck)
+            {
+                return stuck.Count == 2;
+            }
+        });
+        lock (stuck)
+        {
+            // The newest position, once: the pushes it missed are not replayed one by one.
+            Assert.Equal(Math.Round(29.95 + 0.003, 6), (double)Assert.Single(stuck[1].Upserts)[1]);
+        }
+    }
+
+    [Fact]
     public async Task A_map_receives_only_officers_of_its_scope()
     {
         using var feed = NewFeed();
