@@ -80,24 +80,32 @@ public sealed class ReportToCloseTests(ConsoleFixture fixture)
         var detail = await fixture.Api.GetAsync("admin", $"api/v1/incidents/{id}");
         var incident = detail.GetProperty("incident");
         var (lat, lon) = (incident.GetProperty("latitude").GetDouble(), incident.GetProperty("longitude").GetDouble());
-        // The officer is on duty 150 m north of the report (last fix a minute ago, still fresh): the only skilled officer of
+        // The officer is on duty 800 m north of the report (last fix 90 s ago, still fresh): the only skilled officer of
         // the township with a position, so the recommender ranks them first.
-        var start = Api.North(lat, lon, 150);
-        var startAt = DateTimeOffset.UtcNow.AddMinutes(-1);
+        var start = Api.North(lat, lon, 800);
+        var startAt = DateTimeOffset.UtcNow.AddSeconds(-90);
         await fixture.Api.PostFixesAsync("admin", (officer.Id, start.Lat, start.Lon, startAt));
         var recommended = await fixture.Api.GetAsync("township_op", $"api/v1/incidents/{id}/recommendations");
         Assert.Equal(officer.Id, recommended[0].GetProperty("officerId").GetInt32());
 
         // One click on 派发: the recommended officer's name on the row, and a dispatch line on the map.
-        Assert.False(await operatorPage.EvaluateAsync<bool>(Screens.DispatchLineDrawn), "a dispatch line before any dispatch");
+        Assert.Equal(0, await operatorPage.EvaluateAsync<int>(Screens.DispatchLinePixels));
         var dispatch = row.Locator("[data-action=dispatch]");
         await Expect(dispatch).ToHaveTextAsync("派发");
         await dispatch.ClickAsync();
         await Expect(row.Locator("[data-field=assignee]")).ToHaveTextAsync($"→ {officer.Name}");
         await Expect(row).ToHaveAttributeAsync("data-status", "Dispatched");
         await Expect(row.Locator(".status-chip")).ToHaveTextAsync("已派发");
-        await operatorPage.WaitForFunctionAsync(Screens.DispatchLineDrawn, null, new() { Timeout = 15_000, PollingInterval = 200 });
+        await operatorPage.WaitForFunctionAsync($"() => ({Screens.DispatchLinePixels})() > 0", null, new() { Timeout = 15_000, PollingInterval = 200 });
         await Screens.CaptureAsync(operatorPage, "operator-console");
+
+        // Zoom the map in on the incident (mouse wheel, two levels): the line is redrawn twice as long.
+        var painted = await operatorPage.EvaluateAsync<int>(Screens.DispatchLinePixels);
+        var marker = await operatorPage.Locator(".live-map .leaflet-lmIncidents-pane .leaflet-interactive").First.BoundingBoxAsync();
+        Assert.NotNull(marker);
+        await operatorPage.Mouse.MoveAsync(marker.X + (marker.Width / 2), marker.Y + (marker.Height / 2));
+        await operatorPage.Mouse.WheelAsync(0, -100);
+        await operatorPage.WaitForFunctionAsync($"() => ({Screens.DispatchLinePixels})() > {painted * 2}", null, new() { Timeout = 15_000, PollingInterval = 200 });
         await Screens.CaptureAsync(operatorPage, "live-map", operatorPage.Locator(".live-map"));
 
         // 3. The officer's phone shows the task; accept, walk into the geofence, OnScene is stamped by itself; resolve.
@@ -111,7 +119,7 @@ public sealed class ReportToCloseTests(ConsoleFixture fixture)
         var now = DateTimeOffset.UtcNow;
         var walk = Enumerable.Range(1, 5).Select(i =>
         {
-            var metres = 150 - (130.0 * i / 5); // 124 m … 20 m from the incident, at walking pace since the first fix
+            var metres = 800 - (780.0 * i / 5); // 644 m … 20 m from the incident, at e-bike pace since the first fix
             var at = startAt + ((now - startAt) * i / 5);
             var p = Api.North(lat, lon, metres);
             return (officer.Id, p.Lat, p.Lon, at);

@@ -62,8 +62,11 @@ public sealed class ConsoleApp : WebApplicationFactory<Program>
         builder.UseSetting("Demo:HistoryDays", "0");
         builder.UseSetting("Simulation:Enabled", "false");
         builder.UseSetting("Map:TileUrl", "");
+        // Every field of the override is given: the configuration binder builds the record through its constructor.
+        builder.UseSetting("Sla:Overrides:0:Scope", Dashboard.Core.Demo.DemoCityGenerator.CityCode);
         builder.UseSetting("Sla:Overrides:0:Category", BreachCategory);
         builder.UseSetting("Sla:Overrides:0:ContactSeconds", BreachContactSeconds.ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Sla:Overrides:0:ArrivalSeconds", "300");
         builder.UseSetting("Sla:CheckInterval", "00:00:00.250");
         builder.UseSetting("RateLimits:IntakeBurst", "100000");
         builder.UseSetting("RateLimits:IntakePerMinute", "100000");

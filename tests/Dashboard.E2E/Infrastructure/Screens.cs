@@ -25,15 +25,19 @@ public static class Screens
         return path;
     }
 
-    /// <summary>True once the live map's dispatch pane has drawn something (the line is on a canvas: look at its pixels).</summary>
-    public const string DispatchLineDrawn = """
+    /// <summary>
+    /// How many pixels the live map's dispatch pane has painted: the lines are drawn on a canvas, so look at its pixels
+    /// (0 before any dispatch).
+    /// </summary>
+    public const string DispatchLinePixels = """
         () => {
-          for (const canvas of document.querySelectorAll('.leaflet-lmDispatch-pane canvas')) {
+          let painted = 0;
+          for (const canvas of document.querySelectorAll('.live-map .leaflet-lmDispatch-pane canvas')) {
             if (!canvas.width || !canvas.height) continue;
             const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-            for (let i = 3; i < data.length; i += 4) if (data[i] > 0) return true;
+            for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted++;
           }
-          return false;
+          return painted;
         }
         """;
 
