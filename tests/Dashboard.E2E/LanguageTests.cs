@@ -31,4 +31,18 @@ public sealed class LanguageTests(ConsoleFixture fixture)
 
         session.AssertClean();
     }
+
+    [Fact]
+    public async Task The_request_guard_aborts_and_reports_a_request_to_another_host()
+    {
+        await using var session = await fixture.NewSessionAsync();
+        var page = await session.NewPageAsync(Device.Phone, "guard");
+        await page.GotoAsync("/account/login");
+        // 192.0.2.1 is TEST-NET-1: never routed; the guard aborts the request before it is even tried.
+        var outcome = await page.EvaluateAsync<string>(
+            "() => fetch('http://192.0.2.1/tile.png').then(() => 'fetched', e => 'failed: ' + e.message)");
+        Assert.StartsWith("failed", outcome, StringComparison.Ordinal);
+        var failure = Assert.Throws<Xunit.Sdk.TrueException>(session.AssertClean);
+        Assert.Contains("guard: GET http://192.0.2.1/tile.png", failure.Message, StringComparison.Ordinal);
+    }
 }

@@ -151,6 +151,8 @@ public sealed class ReportToCloseTests(ConsoleFixture fixture)
         await districtPage.ReloadAsync();
         await Expect(districtPage.Locator("[data-map=choropleth].leaflet-container")).ToBeVisibleAsync();
         await Expect(townshipRow.Locator("td[data-kpi=closure_rate]")).Not.ToHaveTextAsync(closureBefore);
+        // Today's reports of the township are this one (closed) and at most a cancelled breach (not counted): all closed.
+        await Expect(townshipRow.Locator("td[data-kpi=closure_rate]")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^100(\.0)?\s?%$"));
         await Expect(townshipRow.Locator("td[data-kpi=reports]")).Not.ToHaveTextAsync("0");
 
         // A leader opens the township's portrait: the radar is drawn.

@@ -19,6 +19,13 @@ public static class Screens
             await element.ScreenshotAsync(new LocatorScreenshotOptions { Path = path, Animations = ScreenshotAnimations.Disabled });
         }
 
+        // The console is dark and Chinese: check what the screenshot shows before trusting it.
+        var look = await page.EvaluateAsync<string[]>(
+            "() => [getComputedStyle(document.body).backgroundColor, document.documentElement.lang]");
+        var rgb = System.Text.RegularExpressions.Regex.Matches(look[0], @"\d+").Take(3).Select(m => int.Parse(m.Value, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.True(rgb.Length == 3 && rgb.Max() < 60, $"the page background is {look[0]}, not the dark console");
+        Assert.Equal("zh-CN", look[1]);
+
         var file = new FileInfo(path);
         Assert.True(file.Exists, $"screenshot {path} was not written");
         Assert.True(file.Length > 10_000, $"screenshot {path} is only {file.Length} bytes");
