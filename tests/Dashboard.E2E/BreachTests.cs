@@ -38,7 +38,7 @@ public sealed class BreachTests(ConsoleFixture fixture)
 
         var row = townshipPage.Locator($".queue-row[data-incident='{id}']");
         var contact = row.Locator("[data-clock=contact]");
-        await Expect(contact).ToHaveAttributeAsync("data-colour", "green");
+        await Expect(contact).ToHaveAttributeAsync("title", $"联络时限 {ConsoleApp.BreachContactSeconds} 秒");
         await Expect(contact).ToHaveAttributeAsync("data-colour", "red");
         await Expect(contact).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\bclock-red\b"));
         await Expect(contact.Locator(".clock-value")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\+0:\d\d$"));

@@ -136,8 +136,7 @@ public sealed class ReportToCloseTests(ConsoleFixture fixture)
         await Expect(row).ToHaveAttributeAsync("data-status", "Resolved");
 
         // 4. The district operator's roll-up before and after the township operator closes the case.
-        var districtPage = await session.SignedInPageAsync(Device.Desktop, "district_op", "/");
-        await districtPage.GotoAsync("/metrics");
+        var districtPage = await session.SignedInPageAsync(Device.Desktop, "district_op", "/metrics");
         var townshipRow = districtPage.Locator($"tr[data-code='{township.Code}']");
         await Expect(districtPage.Locator("[data-map=choropleth].leaflet-container")).ToBeVisibleAsync();
         var closureBefore = await townshipRow.Locator("td[data-kpi=closure_rate]").InnerTextAsync();
@@ -156,8 +155,7 @@ public sealed class ReportToCloseTests(ConsoleFixture fixture)
         await Expect(townshipRow.Locator("td[data-kpi=reports]")).Not.ToHaveTextAsync("0");
 
         // A leader opens the township's portrait: the radar is drawn.
-        var leader = await session.SignedInPageAsync(Device.Desktop, "leader", "/");
-        await leader.GotoAsync($"/portraits/township/{township.Code}");
+        var leader = await session.SignedInPageAsync(Device.Desktop, "leader", $"/portraits/township/{township.Code}");
         await Expect(leader.Locator("[data-chart=radar]")).ToBeVisibleAsync();
         await Expect(leader.Locator("h1[data-subject]")).ToHaveTextAsync(township.Name);
         await Screens.CaptureAsync(leader, "township-portrait");

@@ -1,3 +1,5 @@
+using Dashboard.Web.Features.Map;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Dashboard.E2E.Infrastructure;
@@ -75,7 +77,28 @@ public sealed class ConsoleFixture : IAsyncLifetime
         session.AssertClean();
     }
 
-    public Task<ConsoleSession> NewSessionAsync() => Task.FromResult(new ConsoleSession(Browser, App.BaseAddress));
+    /// <summary>
+    /// A new set of browser contexts, once the pages of the previous test are gone from the server. The live position feed
+    /// pushes to its map subscribers one after another, and a map whose circuit is disconnected but not yet disposed holds
+    /// every push (to every map) until its JS call times out: the flows must not start next to such leftovers.
+    /// </summary>
+    public async Task<ConsoleSession> NewSessionAsync()
+    {
+        var feed = App.Services.GetRequiredService<PositionFeed>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (feed.SubscriberCount > 0)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException(
+                    $"{feed.SubscriberCount} live map(s) of an earlier test are still subscribed to the position feed 15 s after their pages were left");
+            }
+
+            await Task.Delay(50);
+        }
+
+        return new ConsoleSession(Browser, App.BaseAddress);
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -72,16 +72,20 @@ public sealed class ConsoleSession(IBrowser browser, Uri baseAddress) : IAsyncDi
         return page;
     }
 
-    /// <summary>A page of <paramref name="user"/> signed in through the real sign-in form; it lands where the app sends that role.</summary>
+    /// <summary>
+    /// A page of <paramref name="user"/> signed in through the real sign-in form, sent on to <paramref name="landing"/> (where the
+    /// app sends that role anyway for "/", "/report" and "/field"). Going straight there, not through the home page, keeps
+    /// a half-started circuit from being left behind.
+    /// </summary>
     public async Task<IPage> SignedInPageAsync(Device device, string user, string landing)
     {
         var page = await NewPageAsync(device, user);
-        await page.GotoAsync("/account/login");
+        await page.GotoAsync("/account/login?returnUrl=" + Uri.EscapeDataString(landing));
         await page.Locator("#username").FillAsync(user);
         await page.Locator("#password").FillAsync(ConsoleApp.DemoPassword);
         await page.Locator("form.login-form button[type=submit]").ClickAsync();
         // Pages are prerendered: each flow waits for something only the live circuit draws (a map, a chart, a pushed row).
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == landing);
+        await page.WaitForURLAsync(url => new Uri(url).PathAndQuery == landing);
         return page;
     }
 
@@ -93,10 +97,27 @@ public sealed class ConsoleSession(IBrowser browser, Uri baseAddress) : IAsyncDi
         Assert.True(_requests > 0, "the request guard saw no request at all");
     }
 
+    /// <summary>
+    /// Leaves every page the way a closing tab does (unload: Blazor tells the server the circuit is gone, which disposes its
+    /// components and their live subscriptions), then closes the contexts. A context closed without unloading leaves a
+    /// disconnected circuit behind for minutes (see <see cref="ConsoleFixture.NewSessionAsync"/>).
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         foreach (var context in _contexts)
         {
+            foreach (var page in context.Pages)
+            {
+                try
+                {
+                    await page.GotoAsync("about:blank");
+                }
+                catch (PlaywrightException)
+                {
+                    // A page that already crashed or closed has nothing left to unload.
+                }
+            }
+
             await context.CloseAsync();
         }
     }
