@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Dashboard.Web.Hosting;
+using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -72,6 +73,14 @@ public sealed class ConsoleApp : WebApplicationFactory<Program>
         builder.UseSetting("RateLimits:IntakePerMinute", "100000");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Dashboard", "Warning");
+        builder.ConfigureServices(services => services.Configure<CircuitOptions>(o =>
+        {
+            // Each flow closes its browser contexts. A circuit whose unload beacon did not arrive stays "disconnected" for
+            // 3 minutes by default, and its live map keeps its position-feed subscription: the feed pushes to subscribers
+            // one after another and waits on that map's JS call, so every other map stops moving meanwhile (reported as an
+            // app issue). Drop such circuits quickly so each flow starts clean.
+            o.DisconnectedCircuitRetentionPeriod = TimeSpan.FromSeconds(2);
+        }));
     }
 
     protected override void Dispose(bool disposing)
