@@ -35,6 +35,13 @@ internal static class BareServer
         app.UseAntiforgery();
 
         app.MapGet("/health", () => "ok");
+        app.MapGet("/api/v1/diagnostics/memory", () =>
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            return Results.Ok(new { managedBytes = GC.GetTotalMemory(forceFullCollection: true), workingSetBytes = Environment.WorkingSet });
+        });
         app.MapHub<BareHub>(HubPath);
         app.MapPost("/template", async (HttpRequest request, BareState state) =>
         {

@@ -162,7 +162,8 @@ internal static class LiveBench
             {
                 try
                 {
-                    circuits = await CircuitBench.RunAsync(appBase, app?.ProcessId, bare.BaseAddress, bare.ProcessId, settings.Circuits, DemoUsers.CityOperator, DemoPassword, output);
+                    var admin = app is null ? null : await TokenAsync(api, DemoUsers.Admin, DemoPassword);
+                    circuits = await CircuitBench.RunAsync(appBase, app?.ProcessId, bare.BaseAddress, bare.ProcessId, settings.Circuits, DemoUsers.CityOperator, DemoPassword, output, admin);
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
@@ -274,6 +275,7 @@ internal static class LiveBench
             ["Demo__HistoryDays"] = "0",
             ["Simulation__Enabled"] = "false",
             // Raised for this run only: one operator reports for the whole city.
+            ["Diagnostics__Memory"] = "true",
             ["RateLimits__IntakeBurst"] = "1000000",
             ["RateLimits__IntakePerMinute"] = "10000000",
             ["Logging__LogLevel__Default"] = "Warning",
@@ -891,9 +893,9 @@ internal static class LiveBench
         o.WriteLine($"  p99 ≤ 250 ms: {N(a.P99Ms, "F1")} ms {(a.P99Ms <= 250 ? "met" : "NOT met")}; ≤ 2× baseline p99: {Ratio(a.P99Ms, b.P99Ms)} {(a.P99Ms <= 2 * b.P99Ms ? "met" : "NOT met")}");
         o.WriteLine($"  0 lost: {a.Lost} {(a.Lost == 0 ? "met" : "NOT met")}");
         o.WriteLine($"  ≥ 25,000 positions/s durable: {(a.DurablePositionsPerSecond is { } dp ? N(dp) + (dp >= 25_000 ? " met" : " NOT met") : "n/a (no database access with --url)")}");
-        if (r.Circuits is { Ours.PerCircuitMb: { } mb })
+        if (r.Circuits is { Ours.ManagedPerCircuitMb: { } mb })
         {
-            o.WriteLine($"  ≤ 1 MB per dashboard circuit: {mb:F2} MB {(mb <= 1 ? "met" : "NOT met")}");
+            o.WriteLine($"  ≤ 1 MB per dashboard circuit (retained managed heap): {mb:F2} MB {(mb <= 1 ? "met" : "NOT met")}");
         }
 
         foreach (var p in r.Problems)

@@ -230,6 +230,17 @@ public static class DashboardServices
         app.MapTrackEndpoints();
         app.MapCultureEndpoints();
         app.MapMetricsEndpoints();
+        if (app.Configuration.GetValue<bool>("Diagnostics:Memory"))
+        {
+            // For the bench's circuit-memory figure only (off unless configured): the managed heap that survives a full collection.
+            app.MapGet("/api/v1/diagnostics/memory", () =>
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                GC.Collect();
+                return TypedResults.Ok(new { managedBytes = GC.GetTotalMemory(forceFullCollection: true), workingSetBytes = Environment.WorkingSet });
+            }).RequireAuthorization(p => p.RequireRole(Roles.Admin)).ExcludeFromDescription();
+        }
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
