@@ -15,23 +15,21 @@ public sealed class WriteTurnTests : IDisposable
     public async Task Writers_of_one_sqlite_file_take_turns_in_arrival_order_across_factories()
     {
         var first = await Sqlite().WriteTurnAsync(Ct);
-        var order = new List<int>();
-        var waiters = Enumerable.Range(1, 3).Select(async i =>
-        {
-            await Task.Delay(20 * i, Ct);
-            await using var turn = await Sqlite().WriteTurnAsync(Ct);
-            lock (order)
-            {
-                order.Add(i);
-            }
-        }).ToList();
+        // Each call queues its writer before it returns, so the order of the calls is the order of arrival.
+        var second = Sqlite().WriteTurnAsync(Ct).AsTask();
+        var third = Sqlite().WriteTurnAsync(Ct).AsTask();
+        await Task.Delay(100, Ct);
+        Assert.False(second.IsCompleted);
+        Assert.False(third.IsCompleted);
 
-        await Task.Delay(150, Ct);
-        Assert.Empty(order);
         await first.DisposeAsync();
         await first.DisposeAsync(); // releasing twice is harmless
-        await Task.WhenAll(waiters);
-        Assert.Equal([1, 2, 3], order);
+        var secondTurn = await second.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        await Task.Delay(100, Ct);
+        Assert.False(third.IsCompleted);
+
+        await secondTurn.DisposeAsync();
+        await using var thirdTurn = await third.WaitAsync(TimeSpan.FromSeconds(10), Ct);
     }
 
     [Fact]
