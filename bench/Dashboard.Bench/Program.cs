@@ -10,6 +10,7 @@ using Dashboard.Bench.Live;
 const string Usage = """
     usage: Dashboard.Bench [live] [--quick] [--json out.json] [--url http://host:port] [--clients N] [--reports R/s]
                            [--positions P/s] [--seconds S] [--warmup S] [--circuits K] [--no-circuits] [--seed N]
+           Dashboard.Bench scaleout [--quick] [--json out.json] [--clients N] [--reports R/s] [--positions P/s] [--seconds S]
            Dashboard.Bench positions [--quick] [--json out.json] [--producers N]
            Dashboard.Bench recommend [--quick] [--json out.json]
            Dashboard.Bench metrics [--quick] [--json out.json] [--db file-to-reuse-and-keep]
@@ -22,7 +23,7 @@ if (mode == "baseline-server")
     return await Dashboard.Bench.Live.BareServer.RunAsync(args[1..]);
 }
 
-if (mode is not ("live" or "positions" or "recommend" or "metrics"))
+if (mode is not ("live" or "scaleout" or "positions" or "recommend" or "metrics"))
 {
     await Console.Error.WriteLineAsync(Usage);
     return 2;
@@ -32,7 +33,23 @@ var quick = args.Contains("--quick");
 var json = ValueOf("--json");
 object report;
 bool passed;
-if (mode == "live")
+if (mode == "scaleout")
+{
+    var settings = quick
+        ? new LiveBench.Settings(Clients: 200, ReportsPerSecond: 20, PositionsPerSecond: 5_000, Seconds: 8, Circuits: 0, Url: null, Seed: 20261123, Circuit: false)
+        : new LiveBench.Settings(Clients: 500, ReportsPerSecond: 50, PositionsPerSecond: 10_000, Seconds: 30, Circuits: 0, Url: null, Seed: 20261123, Circuit: false);
+    settings = settings with
+    {
+        Clients = Int("--clients") ?? settings.Clients,
+        ReportsPerSecond = Double("--reports") ?? settings.ReportsPerSecond,
+        PositionsPerSecond = Int("--positions") ?? settings.PositionsPerSecond,
+        Seconds = Double("--seconds") ?? settings.Seconds,
+        WarmUpSeconds = Double("--warmup") ?? (quick ? 2 : 5),
+    };
+    var scaleOut = await LiveBench.RunScaleOutAsync(settings, Console.Out);
+    (report, passed) = (scaleOut, scaleOut.Passed);
+}
+else if (mode == "live")
 {
     var settings = quick
         ? new LiveBench.Settings(Clients: 200, ReportsPerSecond: 20, PositionsPerSecond: 25_000, Seconds: 8, Circuits: 8, Url: null, Seed: 20261123, Circuit: true)

@@ -24,7 +24,7 @@ namespace Dashboard.Bench.Live;
 /// P positions/s and R reports/s over HTTP; latency from POST to each in-scope client, events lost, throughput, server
 /// CPU and memory; then the same clients, payloads and rates against a bare SignalR hub (the baseline); then circuit memory.
 /// </summary>
-internal static class LiveBench
+internal static partial class LiveBench
 {
     public const string BenchPassword = "Bench@2026";
 
@@ -251,7 +251,7 @@ internal static class LiveBench
         throw new DirectoryNotFoundException("Dashboard.sln not found above " + AppContext.BaseDirectory);
     }
 
-    private static async Task<ChildServer> StartAppAsync(string dbFile, string root)
+    private static async Task<ChildServer> StartAppAsync(string dbFile, string root, IReadOnlyDictionary<string, string>? extra = null, string log = "app.log")
     {
 #if DEBUG
         const string configuration = "Debug";
@@ -281,7 +281,12 @@ internal static class LiveBench
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
         };
-        return await ChildServer.StartAsync("dotnet", [dll], bin, environment, "health/ready", Path.Combine(root, "app.log"), TimeSpan.FromMinutes(3));
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        return await ChildServer.StartAsync("dotnet", [dll], bin, environment, "health/ready", Path.Combine(root, log), TimeSpan.FromMinutes(3));
     }
 
     private static async Task<ChildServer> StartBareAsync(string root)
