@@ -43,6 +43,7 @@ public static class DashboardServices
         var config = builder.Configuration;
 
         services.Configure<DemoOptions>(config.GetSection(DemoOptions.Section));
+        RefuseDemoInProduction(config, builder.Environment);
         services.Configure<AuthOptions>(config.GetSection(AuthOptions.Section));
         services.Configure<CultureOptions>(config.GetSection(CultureOptions.Section));
         services.Configure<MapOptions>(config.GetSection(MapOptions.Section));
@@ -243,6 +244,18 @@ public static class DashboardServices
         }
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
+    }
+
+    /// <summary>Demo mode creates users with a documented password, so a production host must opt in to it by name.</summary>
+    private static void RefuseDemoInProduction(ConfigurationManager config, IWebHostEnvironment environment)
+    {
+        var demo = config.GetSection(DemoOptions.Section).Get<DemoOptions>() ?? new DemoOptions();
+        if (demo.Enabled && environment.IsProduction() && !demo.AllowInProduction)
+        {
+            throw new InvalidOperationException(
+                "Demo:Enabled is true in the Production environment: demo mode seeds a generated city and creates demo users whose password is documented. "
+                + "Switch it off (Demo:Enabled=false), or set Demo:AllowInProduction=true to run a demo deliberately.");
+        }
     }
 
     private static DatabaseOptions ResolveDatabase(ConfigurationManager config, IWebHostEnvironment environment)

@@ -7,6 +7,9 @@ public sealed class DemoOptions
     /// <summary>Seeds the demo city and demo users into an empty database.</summary>
     public bool Enabled { get; set; }
 
+    /// <summary>Lets <see cref="Enabled"/> run in the Production environment; without it the app refuses to start there.</summary>
+    public bool AllowInProduction { get; set; }
+
     public int Seed { get; set; } = Core.Demo.DemoCityGenerator.DefaultSeed;
 
     /// <summary>Password of every demo user (documented in README; demo mode only).</summary>
