@@ -104,6 +104,7 @@ public static class DashboardServices
         services.AddHostedService<FieldSimulator>();
         // Enums travel by name ("Reported", not 0) so integrators can read the payloads.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        // Clients send only small method calls (scope codes, a seq); anything bigger is refused before it is parsed.
         services.AddSignalR(o => o.MaximumReceiveMessageSize = 32 * 1024)
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddOpenApi();
