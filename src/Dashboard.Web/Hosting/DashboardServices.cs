@@ -113,19 +113,26 @@ public static class DashboardServices
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.OnRejected = (context, _) => new ValueTask(TypedResults.Problem(
-                title: "Too many requests: slow down and retry.",
-                statusCode: StatusCodes.Status429TooManyRequests).ExecuteAsync(context.HttpContext));
-            o.AddPolicy(IntakeEndpoints.RateLimitPolicy, http => RateLimitPartition.GetTokenBucketLimiter(
-                http.User.Identity?.Name ?? http.Connection.RemoteIpAddress?.ToString() ?? "anonymous",
-                _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = limits.IntakeBurst,
-                    TokensPerPeriod = limits.IntakePerMinute,
-                    ReplenishmentPeriod = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                }));
+            o.OnRejected = (context, _) =>
+            {
+                // Well-behaved clients (Traccar Client, our phones) wait as told instead of hammering at once.
+                var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
+                context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                return new ValueTask(TypedResults.Problem(
+                    title: "Too many requests: slow down and retry.",
+                    statusCode: StatusCodes.Status429TooManyRequests).ExecuteAsync(context.HttpContext));
+            };
+            o.AddPolicy(IntakeEndpoints.RateLimitPolicy, http => TokenBucket(
+                "user:" + (http.User.Identity?.Name ?? http.Connection.RemoteIpAddress?.ToString() ?? "anonymous"), limits.IntakeBurst, limits.IntakePerMinute));
+            o.AddPolicy(PositionEndpoints.RateLimitPolicy, http => TokenBucket(
+                "user:" + (http.User.Identity?.Name ?? http.Connection.RemoteIpAddress?.ToString() ?? "anonymous"), limits.PositionsBurst, limits.PositionsPerMinute));
+            // OsmAnd devices have no account: each device id gets its own bucket (one in a form body shares its address's bucket).
+            o.AddPolicy(PositionEndpoints.OsmAndRateLimitPolicy, http => TokenBucket(
+                http.Request.Query.TryGetValue("id", out var id) || http.Request.Query.TryGetValue("deviceid", out id)
+                    ? "device:" + id.ToString()
+                    : "address:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
+                limits.PositionsBurst,
+                limits.PositionsPerMinute));
         });
 
         var auth = config.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
@@ -246,6 +253,16 @@ public static class DashboardServices
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
+
+    private static RateLimitPartition<string> TokenBucket(string key, int burst, int perMinute) =>
+        RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = burst,
+            TokensPerPeriod = perMinute,
+            ReplenishmentPeriod = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        });
 
     /// <summary>Demo mode creates users with a documented password, so a production host must opt in to it by name.</summary>
     private static void RefuseDemoInProduction(ConfigurationManager config, IWebHostEnvironment environment)

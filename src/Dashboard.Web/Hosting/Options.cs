@@ -61,6 +61,12 @@ public sealed class RateLimitOptions
     public int IntakeBurst { get; set; } = 20;
 
     public int IntakePerMinute { get; set; } = 30;
+
+    /// <summary>Position requests (POST /positions per user, /osmand per device) in a burst: a phone catching up after a tunnel sends many at once.</summary>
+    public int PositionsBurst { get; set; } = 120;
+
+    /// <summary>Sustained position requests per minute per user or device: a fix a second, far above the usual one every 5–30 s.</summary>
+    public int PositionsPerMinute { get; set; } = 60;
 }
 
 public sealed class MapOptions
