@@ -190,14 +190,7 @@ public static class DashboardServices
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         }
 
-        app.Use(async (context, next) =>
-        {
-            var headers = context.Response.Headers;
-            headers.XContentTypeOptions = "nosniff";
-            headers.XFrameOptions = "DENY";
-            headers["Referrer-Policy"] = "no-referrer";
-            await next();
-        });
+        app.UseSecurityHeaders(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<MapOptions>>().Value);
 
         var cultures = CultureOptions.Supported.Select(c => new CultureInfo(c)).ToList();
         var defaultCulture = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CultureOptions>>().Value.Default;
@@ -250,7 +243,8 @@ public static class DashboardServices
                 return TypedResults.Ok(new { managedBytes = GC.GetTotalMemory(forceFullCollection: true), workingSetBytes = Environment.WorkingSet });
             }).RequireAuthorization(p => p.RequireRole(Roles.Admin)).ExcludeFromDescription();
         }
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // The security headers' own CSP already forbids every frame ancestor; Blazor's second header (frame-ancestors 'self') would only duplicate it.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;
     }
 
