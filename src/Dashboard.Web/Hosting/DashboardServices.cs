@@ -63,6 +63,8 @@ public static class DashboardServices
         services.AddSingleton<PositionRepository>();
 
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<DashboardMetrics>();
+        services.AddDashboardTelemetry(config);
         services.AddSingleton<CityDirectory>();
         services.AddSingleton<CityDirectoryLoader>();
         services.AddSingleton<DatabaseInitializer>();
