@@ -43,6 +43,7 @@ public static class DashboardServices
         var config = builder.Configuration;
 
         services.Configure<DemoOptions>(config.GetSection(DemoOptions.Section));
+        RefuseDemoInProduction(config, builder.Environment);
         services.Configure<AuthOptions>(config.GetSection(AuthOptions.Section));
         services.Configure<CultureOptions>(config.GetSection(CultureOptions.Section));
         services.Configure<MapOptions>(config.GetSection(MapOptions.Section));
@@ -62,6 +63,8 @@ public static class DashboardServices
         services.AddSingleton<PositionRepository>();
 
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<DashboardMetrics>();
+        services.AddDashboardTelemetry(config);
         services.AddSingleton<CityDirectory>();
         services.AddSingleton<CityDirectoryLoader>();
         services.AddSingleton<DatabaseInitializer>();
@@ -103,6 +106,7 @@ public static class DashboardServices
         services.AddHostedService<FieldSimulator>();
         // Enums travel by name ("Reported", not 0) so integrators can read the payloads.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        // Clients send only small method calls (scope codes, a seq); anything bigger is refused before it is parsed.
         services.AddSignalR(o => o.MaximumReceiveMessageSize = 32 * 1024)
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddOpenApi();
@@ -111,19 +115,26 @@ public static class DashboardServices
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.OnRejected = (context, _) => new ValueTask(TypedResults.Problem(
-                title: "Too many requests: slow down and retry.",
-                statusCode: StatusCodes.Status429TooManyRequests).ExecuteAsync(context.HttpContext));
-            o.AddPolicy(IntakeEndpoints.RateLimitPolicy, http => RateLimitPartition.GetTokenBucketLimiter(
-                http.User.Identity?.Name ?? http.Connection.RemoteIpAddress?.ToString() ?? "anonymous",
-                _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = limits.IntakeBurst,
-                    TokensPerPeriod = limits.IntakePerMinute,
-                    ReplenishmentPeriod = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                }));
+            o.OnRejected = (context, _) =>
+            {
+                // Well-behaved clients (Traccar Client, our phones) wait as told instead of hammering at once.
+                var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
+                context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                return new ValueTask(TypedResults.Problem(
+                    title: "Too many requests: slow down and retry.",
+                    statusCode: StatusCodes.Status429TooManyRequests).ExecuteAsync(context.HttpContext));
+            };
+            o.AddPolicy(IntakeEndpoints.RateLimitPolicy, http => TokenBucket(
+                "user:" + (http.User.Identity?.Name ?? http.Connection.RemoteIpAddress?.ToString() ?? "anonymous"), limits.IntakeBurst, limits.IntakePerMinute));
+            o.AddPolicy(PositionEndpoints.RateLimitPolicy, http => TokenBucket(
+                "user:" + (http.User.Identity?.Name ?? http.Connection.RemoteIpAddress?.ToString() ?? "anonymous"), limits.PositionsBurst, limits.PositionsPerMinute));
+            // OsmAnd devices have no account: each device id gets its own bucket (one in a form body shares its address's bucket).
+            o.AddPolicy(PositionEndpoints.OsmAndRateLimitPolicy, http => TokenBucket(
+                http.Request.Query.TryGetValue("id", out var id) || http.Request.Query.TryGetValue("deviceid", out id)
+                    ? "device:" + id.ToString()
+                    : "address:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
+                limits.PositionsBurst,
+                limits.PositionsPerMinute));
         });
 
         var auth = config.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
@@ -181,14 +192,7 @@ public static class DashboardServices
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         }
 
-        app.Use(async (context, next) =>
-        {
-            var headers = context.Response.Headers;
-            headers.XContentTypeOptions = "nosniff";
-            headers.XFrameOptions = "DENY";
-            headers["Referrer-Policy"] = "no-referrer";
-            await next();
-        });
+        app.UseSecurityHeaders(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<MapOptions>>().Value);
 
         var cultures = CultureOptions.Supported.Select(c => new CultureInfo(c)).ToList();
         var defaultCulture = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CultureOptions>>().Value.Default;
@@ -241,8 +245,31 @@ public static class DashboardServices
                 return TypedResults.Ok(new { managedBytes = GC.GetTotalMemory(forceFullCollection: true), workingSetBytes = Environment.WorkingSet });
             }).RequireAuthorization(p => p.RequireRole(Roles.Admin)).ExcludeFromDescription();
         }
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // The security headers' own CSP already forbids every frame ancestor; Blazor's second header (frame-ancestors 'self') would only duplicate it.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;
+    }
+
+    private static RateLimitPartition<string> TokenBucket(string key, int burst, int perMinute) =>
+        RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = burst,
+            TokensPerPeriod = perMinute,
+            ReplenishmentPeriod = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        });
+
+    /// <summary>Demo mode creates users with a documented password, so a production host must opt in to it by name.</summary>
+    private static void RefuseDemoInProduction(ConfigurationManager config, IWebHostEnvironment environment)
+    {
+        var demo = config.GetSection(DemoOptions.Section).Get<DemoOptions>() ?? new DemoOptions();
+        if (demo.Enabled && environment.IsProduction() && !demo.AllowInProduction)
+        {
+            throw new InvalidOperationException(
+                "Demo:Enabled is true in the Production environment: demo mode seeds a generated city and creates demo users whose password is documented. "
+                + "Switch it off (Demo:Enabled=false), or set Demo:AllowInProduction=true to run a demo deliberately.");
+        }
     }
 
     private static DatabaseOptions ResolveDatabase(ConfigurationManager config, IWebHostEnvironment environment)

@@ -7,6 +7,9 @@ public sealed class DemoOptions
     /// <summary>Seeds the demo city and demo users into an empty database.</summary>
     public bool Enabled { get; set; }
 
+    /// <summary>Lets <see cref="Enabled"/> run in the Production environment; without it the app refuses to start there.</summary>
+    public bool AllowInProduction { get; set; }
+
     public int Seed { get; set; } = Core.Demo.DemoCityGenerator.DefaultSeed;
 
     /// <summary>Password of every demo user (documented in README; demo mode only).</summary>
@@ -58,6 +61,12 @@ public sealed class RateLimitOptions
     public int IntakeBurst { get; set; } = 20;
 
     public int IntakePerMinute { get; set; } = 30;
+
+    /// <summary>Position requests (POST /positions per user, /osmand per device) in a burst: a phone catching up after a tunnel sends many at once.</summary>
+    public int PositionsBurst { get; set; } = 120;
+
+    /// <summary>Sustained position requests per minute per user or device: a fix a second, far above the usual one every 5–30 s.</summary>
+    public int PositionsPerMinute { get; set; } = 60;
 }
 
 public sealed class MapOptions

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.SignalR;
 namespace Dashboard.Web.Realtime;
 
 /// <summary>Forwards every event committed on this node (the backplane reaches the other nodes' clients) to the hub groups of the incident's node and each node above it.</summary>
-public sealed class HubRelay(IncidentNotifier notifier, CityDirectory directory, IHubContext<CommandHub, ICommandClient> hub) : IHostedService
+public sealed class HubRelay(IncidentNotifier notifier, CityDirectory directory, IHubContext<CommandHub, ICommandClient> hub, DashboardMetrics metrics) : IHostedService
 {
     private IDisposable? _subscription;
 
@@ -36,6 +36,7 @@ public sealed class HubRelay(IncidentNotifier notifier, CityDirectory directory,
                 nameof(ICommandClient.IncidentEscalated) => clients.IncidentEscalated(e),
                 _ => clients.IncidentUpdated(e),
             });
+            metrics.SentToHub(e);
         }
     }
 }

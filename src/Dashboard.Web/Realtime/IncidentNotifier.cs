@@ -10,7 +10,7 @@ namespace Dashboard.Web.Realtime;
 /// batch, so bursts are coalesced without delaying a lone event. Order is preserved per subscription.
 /// With Redis scale-out, <see cref="Publish"/> is routed through the sequencer, which also brings other nodes' events here.
 /// </summary>
-public sealed class IncidentNotifier(CityDirectory directory, ILogger<IncidentNotifier> logger)
+public sealed class IncidentNotifier(CityDirectory directory, ILogger<IncidentNotifier> logger, DashboardMetrics? metrics = null)
 {
     private readonly Lock _gate = new();
     private Subscription[] _subscriptions = [];
@@ -67,6 +67,7 @@ public sealed class IncidentNotifier(CityDirectory directory, ILogger<IncidentNo
     public void Publish(LiveEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
+        metrics?.Committed(e);
         if (Volatile.Read(ref _router) is not { } router)
         {
             Deliver(e, EventOrigin.Local);

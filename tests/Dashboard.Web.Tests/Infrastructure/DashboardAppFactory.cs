@@ -49,9 +49,11 @@ public class DashboardAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Demo:HistoryDays", HistoryDays.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Simulation:Enabled", SimulationEnabled ? "true" : "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
-        // Many tests report as the same demo users; the rate limit has its own test with tight settings.
+        // Many tests report as the same demo users; the rate limits have their own tests with tight settings.
         builder.UseSetting("RateLimits:IntakeBurst", "100000");
         builder.UseSetting("RateLimits:IntakePerMinute", "100000");
+        builder.UseSetting("RateLimits:PositionsBurst", "100000");
+        builder.UseSetting("RateLimits:PositionsPerMinute", "100000");
         builder.UseSetting("Logging:LogLevel:Dashboard", "Warning");
         if (SlaCheckInterval is { } interval)
         {

@@ -31,7 +31,8 @@ public sealed class IntakeService(
     IncidentNotifier notifier,
     TimeProvider time,
     IOptions<CultureOptions> culture,
-    SlaPolicy sla)
+    SlaPolicy sla,
+    DashboardMetrics metrics)
 {
     public async Task<IntakeResult> SubmitAsync(ReportInput input, ClaimsPrincipal user, CancellationToken ct = default)
     {
@@ -93,6 +94,7 @@ public sealed class IntakeService(
         var outcome = await incidents.CreateReportAsync(report, ct);
         if (outcome is { Created: true, Event: { } reported })
         {
+            metrics.ReportReceived();
             notifier.Publish(LiveEvent.From(reported, outcome.Incident));
         }
 

@@ -10,17 +10,23 @@ namespace Dashboard.Web.Features.Map;
 
 public static class PositionEndpoints
 {
+    public const string RateLimitPolicy = "positions";
+
+    public const string OsmAndRateLimitPolicy = "osmand";
+
     public sealed record IngestResponse(int Accepted, int Filtered);
 
     public static IEndpointRouteBuilder MapPositionEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/positions", PostAsync)
             .RequireAuthorization(p => p.RequireRole(Roles.Officer, Roles.Admin))
+            .RequireRateLimiting(RateLimitPolicy)
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(512 * 1024))
             .Accepts<JsonElement>("application/json")
             .Produces<IngestResponse>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithName("PostPositions").WithTags("Positions")
             .WithSummary("A batch of GPS fixes [{officerId, lat, lon, at, speed?, heading?, accuracy?}] (at most 1000).");
@@ -29,8 +35,10 @@ public static class PositionEndpoints
         app.MapMethods("/api/v1/osmand", ["GET", "POST"], OsmAndAsync)
             .AllowAnonymous()
             .DisableAntiforgery()
+            .RequireRateLimiting(OsmAndRateLimitPolicy)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithName("OsmAnd").WithTags("Positions")
             .WithSummary("OsmAnd / Traccar Client protocol: ?id=&lat=&lon=&timestamp=&speed=(knots)&bearing=&accuracy=");

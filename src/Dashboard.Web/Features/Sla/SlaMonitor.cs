@@ -21,7 +21,8 @@ public sealed class SlaMonitor(
     IncidentNotifier notifier,
     TimeProvider time,
     IOptions<SlaOptions> options,
-    ILogger<SlaMonitor> logger) : IDisposable
+    ILogger<SlaMonitor> logger,
+    Hosting.DashboardMetrics metrics) : IDisposable
 {
     private readonly ConcurrentDictionary<long, Incident> _watch = new();
     private readonly SemaphoreSlim _checking = new(1, 1);
@@ -88,6 +89,7 @@ public sealed class SlaMonitor(
 
                     current = reply.Result!.Incident;
                     Track(current);
+                    metrics.SlaBreached(breach.Clock.ToString().ToLowerInvariant());
                     recorded++;
                 }
             }
