@@ -278,6 +278,8 @@ internal static partial class LiveBench
             ["Diagnostics__Memory"] = "true",
             ["RateLimits__IntakeBurst"] = "1000000",
             ["RateLimits__IntakePerMinute"] = "10000000",
+            ["RateLimits__PositionsBurst"] = "1000000",
+            ["RateLimits__PositionsPerMinute"] = "10000000",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
         };
