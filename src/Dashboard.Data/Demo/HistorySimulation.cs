@@ -386,43 +386,12 @@ internal sealed class HistorySimulation
 
     private string Among(string[] values) => values[_rng.Next(values.Length)];
 
-    private int Pick(double[] cumulative)
-    {
-        var x = _rng.NextDouble() * cumulative[^1];
-        var i = Array.BinarySearch(cumulative, x);
-        return Math.Min(i < 0 ? ~i : i, cumulative.Length - 1);
-    }
+    private int Pick(double[] cumulative) => RandomDraws.Pick(_rng, cumulative);
 
-    private static double[] Cumulative(IReadOnlyList<double> weights)
-    {
-        var sums = new double[weights.Count];
-        var total = 0.0;
-        for (var i = 0; i < weights.Count; i++)
-        {
-            total += weights[i];
-            sums[i] = total;
-        }
+    private static double[] Cumulative(IReadOnlyList<double> weights) => RandomDraws.Cumulative(weights);
 
-        return sums;
-    }
-
-    /// <summary>A point inside the grid: near <paramref name="around"/> (within <paramref name="radius"/> degrees) when given.</summary>
-    private Coordinate RandomPoint(GridSpot spot, Coordinate? around, double radius)
-    {
-        var box = spot.Grid.Boundary.EnvelopeInternal;
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            var c = around is null
-                ? new Coordinate(box.MinX + (_rng.NextDouble() * box.Width), box.MinY + (_rng.NextDouble() * box.Height))
-                : new Coordinate(around.X + (((2 * _rng.NextDouble()) - 1) * radius), around.Y + (((2 * _rng.NextDouble()) - 1) * radius));
-            if (spot.Locator.Locate(c) == Location.Interior)
-            {
-                return c;
-            }
-        }
-
-        return around ?? spot.Grid.Boundary.InteriorPoint.Coordinate;
-    }
+    private Coordinate RandomPoint(GridSpot spot, Coordinate? around, double radius) =>
+        RandomDraws.PointIn(_rng, spot.Grid.Boundary, spot.Locator, around, radius);
 
     private sealed class GridSpot(JurisdictionNode grid, string township, string district, GridCaptain captain, Reporter reporter, IndexedPointInAreaLocator locator, double weight)
     {

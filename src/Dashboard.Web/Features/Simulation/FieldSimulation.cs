@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Claims;
+using Dashboard.Core.Demo;
 using Dashboard.Core.Dispatch;
 using Dashboard.Core.Incidents;
 using Dashboard.Core.Jurisdictions;
@@ -544,42 +545,12 @@ public sealed class FieldSimulation(
         return area;
     }
 
-    private int Pick(double[] cumulative)
-    {
-        var x = _rng.NextDouble() * cumulative[^1];
-        var i = Array.BinarySearch(cumulative, x);
-        return Math.Min(i < 0 ? ~i : i, cumulative.Length - 1);
-    }
+    private int Pick(double[] cumulative) => RandomDraws.Pick(_rng, cumulative);
 
-    private static double[] Cumulative(List<double> weights)
-    {
-        var sums = new double[weights.Count];
-        var total = 0.0;
-        for (var i = 0; i < weights.Count; i++)
-        {
-            total += weights[i];
-            sums[i] = total;
-        }
+    private static double[] Cumulative(IReadOnlyList<double> weights) => RandomDraws.Cumulative(weights);
 
-        return sums;
-    }
-
-    private Coordinate RandomPoint(Spot spot, Coordinate? around, double radius)
-    {
-        var box = spot.Grid.Boundary.EnvelopeInternal;
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            var c = around is null
-                ? new Coordinate(box.MinX + (_rng.NextDouble() * box.Width), box.MinY + (_rng.NextDouble() * box.Height))
-                : new Coordinate(around.X + (((2 * _rng.NextDouble()) - 1) * radius), around.Y + (((2 * _rng.NextDouble()) - 1) * radius));
-            if (spot.Locator.Locate(c) == Location.Interior)
-            {
-                return c;
-            }
-        }
-
-        return around ?? spot.Grid.Boundary.InteriorPoint.Coordinate;
-    }
+    private Coordinate RandomPoint(Spot spot, Coordinate? around, double radius) =>
+        RandomDraws.PointIn(_rng, spot.Grid.Boundary, spot.Locator, around, radius);
 
     public void Dispose()
     {
