@@ -83,6 +83,8 @@ public sealed class AppProcess : IAsyncDisposable
             ["Database__Provider"] = "Sqlite",
             ["Database__ConnectionString"] = $"Data Source={databaseFile}",
             ["Demo__Enabled"] = "true",
+            // A deliberate demo in Production (the app refuses one otherwise): the test needs a seeded city and its users.
+            ["Demo__AllowInProduction"] = "true",
             ["Demo__Seed"] = "20261123",
             ["Demo__Password"] = DemoPassword,
             ["Demo__HistoryDays"] = "0",

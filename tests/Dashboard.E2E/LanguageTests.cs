@@ -37,8 +37,9 @@ public sealed class LanguageTests(ConsoleFixture fixture)
     {
         await using var session = await fixture.NewSessionAsync();
         var page = await session.NewPageAsync(Device.Phone, "guard");
-        await page.GotoAsync("/account/login");
-        // 192.0.2.1 is TEST-NET-1: never routed; the guard aborts the request before it is even tried.
+        // A blank page: the app's own pages forbid other hosts by Content-Security-Policy, so the request would never reach the
+        // guard there. 192.0.2.1 is TEST-NET-1: never routed; the guard aborts the request before it is even tried.
+        await page.GotoAsync("about:blank");
         var outcome = await page.EvaluateAsync<string>(
             "() => fetch('http://192.0.2.1/tile.png').then(() => 'fetched', e => 'failed: ' + e.message)");
         Assert.StartsWith("failed", outcome, StringComparison.Ordinal);
