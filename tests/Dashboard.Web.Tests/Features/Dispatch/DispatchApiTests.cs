@@ -6,6 +6,7 @@ using Dashboard.Core.Positions;
 using Dashboard.Web.Features.Account;
 using Dashboard.Web.Hosting;
 using Dashboard.Web.Tests.Infrastructure;
+using static Dashboard.Web.Tests.Infrastructure.ApiAssertions;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Dashboard.Web.Tests.Features.Dispatch;
@@ -23,28 +24,6 @@ public sealed class DispatchApiTests : IClassFixture<DashboardAppFactory>
 
     /// <summary>The home township's n-th officer; each test takes its own so that no officer is busy with another test's task.</summary>
     private Officer HomeOfficer(int index) => _factory.OfficersOf(_factory.HomeTownship())[index];
-
-    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status)
-    {
-        Assert.Equal(status, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal((int)status, (await response.ReadJsonAsync()).GetProperty("status").GetInt32());
-    }
-
-    private static async Task AssertFieldErrorAsync(HttpResponseMessage response, string field)
-    {
-        await AssertProblemAsync(response, HttpStatusCode.BadRequest);
-        var errors = (await response.ReadJsonAsync()).GetProperty("errors");
-        Assert.True(errors.TryGetProperty(field, out _), $"errors name {field}: {errors}");
-    }
-
-    private static async Task<JsonElement> OkAsync(HttpResponseMessage response)
-    {
-        var body = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {body}");
-        using var doc = JsonDocument.Parse(body);
-        return doc.RootElement.Clone();
-    }
 
     [Fact]
     public async Task One_click_dispatch_without_a_body_sends_the_top_recommendation_the_nearest_available_officer()

@@ -7,6 +7,7 @@ using Dashboard.Core.Metrics;
 using Dashboard.Web.Features.Account;
 using Dashboard.Web.Features.Metrics;
 using Dashboard.Web.Tests.Infrastructure;
+using static Dashboard.Web.Tests.Infrastructure.ApiAssertions;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,20 +25,19 @@ public sealed class MetricsApiTests : IClassFixture<DashboardAppFactory>
 
     private string District => _factory.Tree().ChildrenOf(_factory.Tree().Root.Code)[0].Code;
 
-    private static async Task<JsonElement> OkAsync(HttpResponseMessage response)
+    /// <summary>Formats as the page does, in the console's default language (zh-CN).</summary>
+    private static void InChinese(Action check)
     {
-        var body = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {body}");
-        using var doc = JsonDocument.Parse(body);
-        return doc.RootElement.Clone();
-    }
-
-    private static async Task AssertFieldErrorAsync(HttpResponseMessage response, string field)
-    {
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var errors = (await response.ReadJsonAsync()).GetProperty("errors");
-        Assert.True(errors.TryGetProperty(field, out _), $"errors name {field}: {errors}");
+        var (culture, ui) = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
+        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = new CultureInfo("zh-CN");
+        try
+        {
+            check();
+        }
+        finally
+        {
+            (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (culture, ui);
+        }
     }
 
     /// <summary>
@@ -122,9 +122,7 @@ public sealed class MetricsApiTests : IClassFixture<DashboardAppFactory>
         // The page prints the same raw figures.
         using var browser = await BrowserSession.SignedInClientAsync(_factory, DemoUsers.Leader);
         var page = new HtmlParser().ParseDocument(await browser.GetStringAsync($"/portraits/officer/{officer.Id}?period=today", Ct));
-        var (culture, ui) = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
-        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = new CultureInfo("zh-CN");
-        try
+        InChinese(() =>
         {
             foreach (var dimension in PortraitDimensions.All)
             {
@@ -132,11 +130,7 @@ public sealed class MetricsApiTests : IClassFixture<DashboardAppFactory>
                 var expected = MetricFormat.Dimension(dimension, raw.ValueKind == JsonValueKind.Null ? null : raw.GetDouble());
                 Assert.Equal(expected, page.QuerySelector($"table[data-table=figures] tr[data-dimension='{dimension.Key}'] td[data-raw]")?.TextContent.Trim());
             }
-        }
-        finally
-        {
-            (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (culture, ui);
-        }
+        });
 
         // The ranking and trend exports hold the same rows.
         var rankingCsv = (await leader.GetStringAsync($"/api/v1/portraits/officer/{officer.Id}?period=today&format=csv", Ct)).TrimStart('\uFEFF')
@@ -168,9 +162,7 @@ public sealed class MetricsApiTests : IClassFixture<DashboardAppFactory>
         var rows = report.GetProperty("children").EnumerateArray().Prepend(report.GetProperty("parent")).ToList();
         Assert.Equal(rows.Count, document.QuerySelectorAll("table[data-table=tiers] tbody tr").Length);
         var localizer = _factory.Services.GetRequiredService<IStringLocalizer<Dashboard.Web.SharedResource>>();
-        var (culture, ui) = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
-        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = new CultureInfo("zh-CN");
-        try
+        InChinese(() =>
         {
             foreach (var row in rows)
             {
@@ -184,11 +176,7 @@ public sealed class MetricsApiTests : IClassFixture<DashboardAppFactory>
                     Assert.Equal(expected, tr.QuerySelector($"td[data-kpi='{definition.Key}']")?.TextContent.Trim());
                 }
             }
-        }
-        finally
-        {
-            (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (culture, ui);
-        }
+        });
 
         var reported = rows.Single(r => r.GetProperty("code").GetString() == township.Code).GetProperty("kpis");
         Assert.True(reported.GetProperty("reports").GetDouble() >= 1);
