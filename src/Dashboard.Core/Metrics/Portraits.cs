@@ -19,7 +19,11 @@ public enum TrendBucket
 }
 
 /// <summary>One axis of the radar. Formula is the exact definition shown to leaders.</summary>
-public sealed record PortraitDimension(string Key, string NameZh, string NameEn, string UnitZh, string UnitEn, bool HigherIsBetter, string Formula);
+public sealed record PortraitDimension(string Key, string NameZh, string NameEn, string UnitZh, string UnitEn, bool HigherIsBetter, string Formula)
+{
+    /// <summary>The raw value is a 0–1 share, shown as a percentage.</summary>
+    public bool IsShare => UnitEn == "%";
+}
 
 /// <summary>
 /// The six portrait dimensions. All count tasks dispatched to the subject's officers with dispatched_at in the range [from, to)

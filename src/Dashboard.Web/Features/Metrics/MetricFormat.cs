@@ -5,8 +5,18 @@ using Microsoft.Extensions.Localization;
 namespace Dashboard.Web.Features.Metrics;
 
 /// <summary>How the pages print a KPI or a portrait figure; "—" where there is nothing to divide.</summary>
+public enum ShareBand
+{
+    Good = 0,
+    Warn = 1,
+    Bad = 2,
+}
+
 public static class MetricFormat
 {
+    /// <summary>How a compliance share is coloured everywhere: good from 90 %, a warning from 70 %, bad below.</summary>
+    public static ShareBand BandOf(double share) => share >= 0.9 ? ShareBand.Good : share >= 0.7 ? ShareBand.Warn : ShareBand.Bad;
+
     public const string Empty = "—";
 
     public static string Kpi(MetricDefinition definition, double? value, IStringLocalizer localizer)
@@ -38,12 +48,7 @@ public static class MetricFormat
 
         var c = CultureInfo.CurrentCulture;
         var unit = Shell.UiCulture.IsEnglish ? dimension.UnitEn : dimension.UnitZh;
-        return dimension.Key switch
-        {
-            "arrival_punctuality" or "closure_quality" or "coverage" => v.ToString("P1", c),
-            "response_speed" => $"{v.ToString("0.0", c)} {unit}",
-            _ => $"{v.ToString("0.0", c)} {unit}",
-        };
+        return dimension.IsShare ? v.ToString("P1", c) : $"{v.ToString("0.0", c)} {unit}";
     }
 
     public static string Score(double? score) => score is { } s ? s.ToString("0", CultureInfo.CurrentCulture) : Empty;

@@ -102,7 +102,7 @@ public sealed class MetricsExports(IStringLocalizer<SharedResource> localizer)
     };
 
     private static ExportColumnKind DimensionKind(PortraitDimension d) =>
-        d.Key is "arrival_punctuality" or "closure_quality" or "coverage" ? ExportColumnKind.Percent : ExportColumnKind.Number;
+        d.IsShare ? ExportColumnKind.Percent : ExportColumnKind.Number;
 
     private static ExportCell Cell(MetricUnit unit, double? value) =>
         unit == MetricUnit.Count && value is { } v ? (long)v : value;
