@@ -1,6 +1,9 @@
+using System.Data.Common;
+using Dapper;
 using Dashboard.Core.Demo;
 using Dashboard.Core.Jurisdictions;
 using Dashboard.Core.Officers;
+using Dashboard.Data.Officers;
 using NetTopologySuite.Geometries;
 
 namespace Dashboard.Data.Tests;
@@ -15,6 +18,29 @@ public static class TestCity
     public const string Township = "330206001";
     public const string GridA = "330206001001";
     public const string GridB = "330206001002";
+
+    /// <summary>
+    /// Adds teams and officers (no skills, no device, phone 1380000000{id}, named 队员{id}) inside the caller's transaction, with
+    /// the statements the demo seeder uses.
+    /// </summary>
+    public static async Task AddRosterAsync(
+        DbConnection connection, DbTransaction tx, IEnumerable<Team> teams, IEnumerable<(int Id, string Team, string Township)> officers, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        foreach (var team in teams)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(ReferenceDataRepository.InsertTeamSql, team, tx, cancellationToken: ct));
+        }
+
+        foreach (var (id, team, township) in officers)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(ReferenceDataRepository.InsertOfficerSql, new
+            {
+                Id = id, Code = $"ZF{id:D4}", Name = $"队员{id}", TeamCode = team, TownshipCode = township, Mode = 0, Skills = "",
+                DeviceId = (string?)null, Phone = $"1380000000{id}",
+            }, tx, cancellationToken: ct));
+        }
+    }
 
     /// <summary>A counter-clockwise rectangle (x = longitude, y = latitude).</summary>
     public static Polygon Box(double minLon, double minLat, double maxLon, double maxLat) =>

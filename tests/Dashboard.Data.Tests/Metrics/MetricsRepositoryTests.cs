@@ -332,18 +332,11 @@ public abstract class MetricsRepositoryTests : DatabaseTests
                 new(C, "北仑区", JurisdictionLevel.District, TestCity.City, TestCity.Box(121.8, 29.8, 122.0, 30.0)),
             ];
             await JurisdictionRepository.WriteAsync(connection, tx, db.Factory.Dialect, nodes, insert: true, Ct);
-            foreach (var (team, township) in new[] { ("T-" + A2, A2), ("T-" + B1, B1) })
-            {
-                await connection.ExecuteAsync(new CommandDefinition(
-                    "INSERT INTO teams (code, name, township_code) VALUES (@Code, @Name, @Township)", new { Code = team, Name = team, Township = township }, tx, cancellationToken: Ct));
-            }
-
-            foreach (var (id, township) in new[] { (3, A2), (4, B1), (5, B1), (6, B1) })
-            {
-                await connection.ExecuteAsync(new CommandDefinition(
-                    "INSERT INTO officers (id, code, name, team_code, township_code, mode, skills, phone) VALUES (@Id, @Code, @Name, @Team, @Township, 0, '', @Phone)",
-                    new { Id = id, Code = $"ZF{id:D4}", Name = $"队员{id}", Team = "T-" + township, Township = township, Phone = $"1380000000{id}" }, tx, cancellationToken: Ct));
-            }
+            await TestCity.AddRosterAsync(
+                connection, tx,
+                [new("T-" + A2, "T-" + A2, A2), new("T-" + B1, "T-" + B1, B1)],
+                new[] { (3, A2), (4, B1), (5, B1), (6, B1) }.Select(o => (o.Item1, "T-" + o.Item2, o.Item2)),
+                Ct);
 
             await connection.ExecuteAsync(new CommandDefinition("UPDATE categories SET active = 0 WHERE code = @Code", new { Code = Inactive }, tx, cancellationToken: Ct));
             await tx.CommitAsync(Ct);

@@ -233,18 +233,11 @@ public abstract class PortraitRepositoryTests : DatabaseTests
             await using var tx = await connection.BeginTransactionAsync(Ct);
             await JurisdictionRepository.WriteAsync(
                 connection, tx, db.Factory.Dialect, [new(A2, "澥浦镇", JurisdictionLevel.Township, A, TestCity.Box(121.6, 29.95, 121.7, 30.0))], insert: true, Ct);
-            foreach (var (team, name, township) in new[] { ("T-A1b", "九龙湖二中队", A1), ("T-" + A2, "澥浦中队", A2), ("T-" + B1, "慈城中队", B1) })
-            {
-                await connection.ExecuteAsync(new CommandDefinition(
-                    "INSERT INTO teams (code, name, township_code) VALUES (@Code, @Name, @Township)", new { Code = team, Name = name, Township = township }, tx, cancellationToken: Ct));
-            }
-
-            foreach (var id in new[] { 3, 4, 5 })
-            {
-                await connection.ExecuteAsync(new CommandDefinition(
-                    "INSERT INTO officers (id, code, name, team_code, township_code, mode, skills, phone) VALUES (@Id, @Code, @Name, @Team, @Township, 0, '', @Phone)",
-                    new { Id = id, Code = $"ZF{id:D4}", Name = $"队员{id}", Officers[id].Team, Officers[id].Township, Phone = $"1380000000{id}" }, tx, cancellationToken: Ct));
-            }
+            await TestCity.AddRosterAsync(
+                connection, tx,
+                [new("T-A1b", "九龙湖二中队", A1), new("T-" + A2, "澥浦中队", A2), new("T-" + B1, "慈城中队", B1)],
+                Enumerable.Range(3, 3).Select(id => (id, Officers[id].Team, Officers[id].Township)),
+                Ct);
 
             await connection.ExecuteAsync(new CommandDefinition("UPDATE categories SET active = 0 WHERE code = @Code", new { Code = Inactive }, tx, cancellationToken: Ct));
             await tx.CommitAsync(Ct);
