@@ -52,7 +52,15 @@ public sealed class ReportToCloseTests(ConsoleFixture fixture)
         await captain.Locator("[data-action=submit]").ClickAsync();
         var clicked = clock.ElapsedMilliseconds;
         var resultTask = captain.Locator("[data-result]").WaitForAsync().ContinueWith(_ => clock.ElapsedMilliseconds, TaskScheduler.Default);
-        await appears;
+        try
+        {
+            await appears;
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"the report {token} did not reach the operator's queue:\n{await Screens.DescribeAsync(fixture.Api, captain, operatorPage)}\n{session.Errors}", ex);
+        }
+
         clock.Stop();
         TestContext.Current.TestOutputHelper?.WriteLine($"submit: click returned after {clicked} ms, the operator's row appeared after {clock.ElapsedMilliseconds} ms, the captain's result after {await resultTask} ms");
 

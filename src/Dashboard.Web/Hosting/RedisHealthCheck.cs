@@ -16,9 +16,16 @@ public sealed class RedisHealthCheck(RedisConnection redis, EventSequencer seque
         {
             ["node"] = redis.NodeId,
             ["connected"] = state.Connected,
+            ["subscribed"] = redis.EventsSubscribed,
             ["lastSeq"] = sequencer.LastSeq,
             ["resyncs"] = sequencer.Resyncs,
         };
+        if (state.Connected && !redis.EventsSubscribed)
+        {
+            return Task.FromResult(HealthCheckResult.Degraded(
+                $"connected to {state.Endpoint} but not yet subscribed to live events: other nodes' events are not received yet", data: data));
+        }
+
         return Task.FromResult(state.Connected
             ? HealthCheckResult.Healthy($"connected to {state.Endpoint} as node {redis.NodeId}", data)
             : HealthCheckResult.Degraded(

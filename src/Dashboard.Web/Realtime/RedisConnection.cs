@@ -35,6 +35,9 @@ public sealed class RedisConnection : IAsyncDisposable
 
     public string NodeId { get; }
 
+    /// <summary>Whether this node's live-event subscription is in place: connected but not subscribed still misses other nodes' events.</summary>
+    public bool EventsSubscribed { get; internal set; }
+
     public string Endpoint => string.Join(",", _configuration.EndPoints.Select(e => e.ToString()));
 
     /// <summary>Connected is read live from the multiplexer; since when and why from its last failure or restore.</summary>

@@ -31,6 +31,11 @@ public sealed class RedisScaleOut(
     private ChannelMessageQueue? _queue;
     private IDisposable? _remoteTasks;
     private Task? _sequencing;
+    private bool _warned;
+
+    private static readonly TimeSpan RetryFirst = TimeSpan.FromMilliseconds(250);
+
+    private static readonly TimeSpan RetryMax = TimeSpan.FromSeconds(5);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -39,7 +44,11 @@ public sealed class RedisScaleOut(
         _sequencing = Task.Run(() => sequencer.RunAsync(last, _stop.Token), CancellationToken.None);
         _remoteTasks = notifier.SubscribeRemote(ApplyRemoteTasks);
         redis.Restored += OnRestored;
-        await SubscribeAsync();
+        if (!await TrySubscribeAsync(_stop.Token))
+        {
+            CatchUpInBackground();
+        }
+
         notifier.RouteThrough(e =>
         {
             sequencer.Accept(e, EventOrigin.Local);
@@ -88,25 +97,75 @@ public sealed class RedisScaleOut(
         }
     }
 
-    private async Task SubscribeAsync()
+    /// <summary>
+    /// Subscribes (again, retrying until Redis takes it or the node stops), then reads from the database what was committed
+    /// meanwhile. A reconnect event alone is not enough: the first SUBSCRIBE after Redis returns can still fail while the
+    /// connection finishes its handshake, and no second event would come.
+    /// </summary>
+    private void CatchUpInBackground()
     {
-        await _subscribing.WaitAsync();
+        var stop = _stop.Token;
+        _ = Task.Run(async () =>
+        {
+            var delay = RetryFirst;
+            while (!await TrySubscribeAsync(stop))
+            {
+                try
+                {
+                    await Task.Delay(delay, stop);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, RetryMax.Ticks));
+            }
+
+            if (!stop.IsCancellationRequested)
+            {
+                sequencer.RequestResync();
+            }
+        }, CancellationToken.None);
+    }
+
+    /// <returns>false while Redis refuses; true once subscribed, or when the node is stopping.</returns>
+    private async Task<bool> TrySubscribeAsync(CancellationToken stop)
+    {
         try
         {
-            if (_queue is not null || _stop.IsCancellationRequested)
+            await _subscribing.WaitAsync(stop);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+        {
+            return true;
+        }
+
+        try
+        {
+            if (_queue is not null || stop.IsCancellationRequested)
             {
-                return;
+                return true;
             }
 
             var multiplexer = await redis.GetAsync();
             var queue = await multiplexer.GetSubscriber().SubscribeAsync(RedisChannel.Literal(EventsChannel));
             queue.OnMessage(OnMessage);
             _queue = queue;
+            redis.EventsSubscribed = true;
+            _warned = false;
+            return true;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            // Subscribed again when the connection comes back (OnRestored); until then this node delivers its own events only.
-            logger.LogWarning(ex, "Could not subscribe to Redis live events yet");
+            // Until then this node delivers its own events only; warn once per outage, not once per retry.
+            if (!_warned)
+            {
+                _warned = true;
+                logger.LogWarning(ex, "Could not subscribe to Redis live events yet: retrying");
+            }
+
+            return false;
         }
         finally
         {
@@ -134,14 +193,7 @@ public sealed class RedisScaleOut(
         }
     }
 
-    private void OnRestored()
-    {
-        _ = Task.Run(async () =>
-        {
-            await SubscribeAsync();
-            sequencer.RequestResync();
-        });
-    }
+    private void OnRestored() => CatchUpInBackground();
 
     private Task ApplyRemoteTasks(IReadOnlyList<LiveEvent> batch)
     {

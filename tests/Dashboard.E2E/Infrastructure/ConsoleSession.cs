@@ -89,11 +89,14 @@ public sealed class ConsoleSession(IBrowser browser, Uri baseAddress) : IAsyncDi
         return page;
     }
 
+    /// <summary>The console and page errors so far, one per line ("none" when there is none).</summary>
+    public string Errors => _errors.IsEmpty ? "browser errors: none" : "browser errors:\n" + string.Join('\n', _errors);
+
     /// <summary>No console or page error in any context, and nothing asked for a host other than 127.0.0.1.</summary>
     public void AssertClean()
     {
         Assert.True(_foreign.IsEmpty, "requests left 127.0.0.1:\n" + string.Join('\n', _foreign));
-        Assert.True(_errors.IsEmpty, "browser errors:\n" + string.Join('\n', _errors));
+        Assert.True(_errors.IsEmpty, Errors);
         Assert.True(_requests > 0, "the request guard saw no request at all");
     }
 

@@ -46,6 +46,9 @@ public sealed class CookieSignInTests : IClassFixture<DashboardAppFactory>
         var chinese = await client.GetPageAsync("/account/login", Ct);
         Assert.Contains("综合行政执法指挥平台", chinese, StringComparison.Ordinal);
         Assert.Contains("<html lang=\"zh-CN\"", chinese, StringComparison.Ordinal);
+        // The bar blazor.web.js shows when a page's live connection fails, in the page's language.
+        Assert.Contains("<div id=\"blazor-error-ui\" role=\"alert\">", chinese, StringComparison.Ordinal);
+        Assert.Contains("发生错误，本页已停止实时更新。", chinese, StringComparison.Ordinal);
 
         var set = await client.GetAsync("/culture/set?culture=en&redirectUri=%2Faccount%2Flogin", Ct);
         Assert.Equal(HttpStatusCode.Redirect, set.StatusCode);
@@ -53,6 +56,7 @@ public sealed class CookieSignInTests : IClassFixture<DashboardAppFactory>
 
         var english = await client.GetPageAsync("/account/login", Ct);
         Assert.Contains("Law Enforcement Command Console", english, StringComparison.Ordinal);
+        Assert.Contains("this page has stopped updating live", english, StringComparison.Ordinal);
     }
 
     [Fact]
