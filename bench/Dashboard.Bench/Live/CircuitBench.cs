@@ -7,7 +7,8 @@ namespace Dashboard.Bench.Live;
 /// Server memory per Blazor Server circuit: K tabs of the dashboard home page (signed in as a city operator) in headless
 /// Chromium, against K tabs of a bare Blazor page (one interactive component, no layout, no component library) served by
 /// the baseline process. Each side: one warm-up tab first (first-use JIT and caches are not per circuit), then the working
-/// set settled over a few samples, K more tabs each waited until interactive, settled again; (after − before) / K.
+/// set settled over a few samples, K more tabs each waited until interactive, settled again; (after − before) / K; the managed heap
+/// is read once more after the K tabs closed, and its figure is (with − midpoint(before, after closing)) / K.
 /// Both sides are measured two ways: the working set (all memory, garbage not yet collected included) and the managed heap that
 /// survives a full collection, read from each server's diagnostics endpoint (the app maps it only with Diagnostics:Memory=true,
 /// for Admin) — what a circuit really keeps. The target is judged on the latter.
@@ -16,7 +17,7 @@ internal static class CircuitBench
 {
     public sealed record Side(
         string Name, string Page, int Tabs, double BeforeMb, double AfterMb, double? PerCircuitMb, double OpenSeconds,
-        double? ManagedBeforeMb = null, double? ManagedAfterMb = null, double? ManagedPerCircuitMb = null);
+        double? ManagedBeforeMb = null, double? ManagedAfterMb = null, double? ManagedPerCircuitMb = null, double? ManagedClosedMb = null);
 
     public sealed record Result(Side Ours, Side Baseline, string Method)
     {
@@ -66,7 +67,7 @@ internal static class CircuitBench
             await login.CloseAsync();
         }, ".queue-list");
         var baseline = await MeasureAsync(browser, "baseline", new Uri(bare, "bare"), barePid, tabs, output, () => Managed(bare, null), _ => Task.CompletedTask, "h1.bare-interactive");
-        return new Result(ours, baseline, "(retained managed heap after a full GC, and working set) delta of the server process / tabs, after one warm-up tab; each tab waited until its circuit had rendered");
+        return new Result(ours, baseline, "retained managed heap after a full GC with the tabs open − the midpoint of before opening and after closing them (drift of the server's own work cancelled), ÷ tabs; working set: after − before, ÷ tabs; after one warm-up tab; each tab waited until its circuit had rendered");
     }
 
     private static async Task<Side> MeasureAsync(
@@ -84,24 +85,38 @@ internal static class CircuitBench
         var managedBefore = await managed();
         var before = await ProcessSampler.SettledWorkingSetAsync(pid.Value);
         var clock = Stopwatch.StartNew();
+        var opened = new List<IPage>();
         for (var i = 0; i < tabs; i++)
         {
-            await OpenAsync(context, page, interactiveSelector);
+            opened.Add(await OpenAsync(context, page, interactiveSelector));
         }
 
         var open = clock.Elapsed.TotalSeconds;
         await Task.Delay(1000);
         var after = await ProcessSampler.SettledWorkingSetAsync(pid.Value, samples: 5);
         var managedAfter = await managed();
+
+        // The server keeps working meanwhile (clocks breach, writers flush): close the tabs the way a browser does (unload
+        // disposes the circuit) and read the heap again; the midpoint of before and after-closing is what the server would
+        // hold without the tabs at the moment they were measured, so that drift is not charged to the circuits.
+        foreach (var tab in opened)
+        {
+            await tab.GotoAsync("about:blank");
+            await tab.CloseAsync();
+        }
+
+        await Task.Delay(2000);
+        var managedClosed = await managed();
+        double? perCircuit = managedBefore is { } mb && managedAfter is { } ma && managedClosed is { } mc ? (ma - ((mb + mc) / 2.0)) / Mb / tabs : null;
         var side = new Side(name, page.AbsolutePath, tabs, before / Mb, after / Mb, (after - before) / Mb / tabs, open,
-            managedBefore / Mb, managedAfter / Mb, managedBefore is { } mb && managedAfter is { } ma ? (ma - mb) / Mb / tabs : null);
+            managedBefore / Mb, managedAfter / Mb, perCircuit, managedClosed / Mb);
         output.WriteLine($"circuits {name}: {tabs} tabs of {page.AbsolutePath} in {open:F1} s; server working set {side.BeforeMb:F1} → {side.AfterMb:F1} MB, {side.PerCircuitMb:F2} MB per circuit; "
-            + $"managed heap after GC {side.ManagedBeforeMb:F1} → {side.ManagedAfterMb:F1} MB, {side.ManagedPerCircuitMb:F2} MB per circuit");
+            + $"managed heap after GC {side.ManagedBeforeMb:F1} → {side.ManagedAfterMb:F1} MB with the tabs, {side.ManagedClosedMb:F1} MB after closing them, {side.ManagedPerCircuitMb:F2} MB per circuit");
         return side;
     }
 
     /// <summary>Opens a tab and waits until the circuit is up: its /_blazor WebSocket has received frames and the page shows the interactive marker.</summary>
-    private static async Task OpenAsync(IBrowserContext context, Uri url, string interactiveSelector)
+    private static async Task<IPage> OpenAsync(IBrowserContext context, Uri url, string interactiveSelector)
     {
         var page = await context.NewPageAsync();
         var frames = 0;
@@ -126,6 +141,7 @@ internal static class CircuitBench
         }
 
         await Task.Delay(200);
+        return page;
     }
 
     public static void Print(Result r, TextWriter o)
