@@ -72,6 +72,7 @@ public static class DashboardServices
         services.AddSingleton<AccountService>();
         services.AddSingleton<DemoUsers>();
         services.AddSingleton<IncidentNotifier>();
+        services.AddSingleton<IncidentSnapshots>();
         services.AddSingleton<IntakeService>();
         services.AddHostedService<HubRelay>();
         services.AddRedisScaleOut(config);

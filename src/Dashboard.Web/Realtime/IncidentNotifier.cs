@@ -10,7 +10,8 @@ namespace Dashboard.Web.Realtime;
 /// batch, so bursts are coalesced without delaying a lone event. Order is preserved per subscription.
 /// With Redis scale-out, <see cref="Publish"/> is routed through the sequencer, which also brings other nodes' events here.
 /// </summary>
-public sealed class IncidentNotifier(CityDirectory directory, ILogger<IncidentNotifier> logger, DashboardMetrics? metrics = null)
+public sealed class IncidentNotifier(
+    CityDirectory directory, ILogger<IncidentNotifier> logger, DashboardMetrics? metrics = null, IncidentSnapshots? snapshots = null)
 {
     private readonly Lock _gate = new();
     private Subscription[] _subscriptions = [];
@@ -90,6 +91,8 @@ public sealed class IncidentNotifier(CityDirectory directory, ILogger<IncidentNo
     public void Deliver(LiveEvent e, EventOrigin origin)
     {
         ArgumentNullException.ThrowIfNull(e);
+        // The version every subscriber receives becomes the one consoles opened later load too.
+        snapshots?.Share(e.Incident);
         var routed = Volatile.Read(ref _router) is not null;
         var tree = directory.Tree;
         foreach (var subscription in Volatile.Read(ref _subscriptions))

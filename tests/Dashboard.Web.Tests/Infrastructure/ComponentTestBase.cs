@@ -57,7 +57,9 @@ public abstract class ComponentTestBase : BunitContext
         Services.AddSingleton(Database);
         Services.AddSingleton(new IncidentRepository(Database));
         Services.AddSingleton(new CategoryRepository(Database));
-        Notifier = new IncidentNotifier(Directory, NullLogger<IncidentNotifier>.Instance);
+        Snapshots = new IncidentSnapshots();
+        Services.AddSingleton(Snapshots);
+        Notifier = new IncidentNotifier(Directory, NullLogger<IncidentNotifier>.Instance, snapshots: Snapshots);
         Services.AddSingleton(Notifier);
         Board = new TaskBoard();
         Services.AddSingleton(Board);
@@ -80,6 +82,8 @@ public abstract class ComponentTestBase : BunitContext
     protected DbConnectionFactory Database { get; }
 
     protected IncidentNotifier Notifier { get; }
+
+    protected IncidentSnapshots Snapshots { get; }
 
     protected Dashboard.Web.Features.Map.PositionFeed Feed { get; }
 

@@ -133,4 +133,25 @@ public sealed class LiveQueueDispatchTests : ComponentTestBase
         Assert.Equal(squad[2].Id, task.Assignee.OfficerId);
         Assert.DoesNotContain(Shown(Severity.Success), s => s.Message?.Contains("已派发给", StringComparison.Ordinal) == true);
     }
+
+    [Fact]
+    public async Task The_arrow_next_to_dispatch_opens_the_incident_with_every_candidate_and_the_second_one_can_be_sent()
+    {
+        var (incident, squad) = await SceneAsync();
+        var options = Services.GetRequiredService<DispatchService>().Recommend(incident);
+        var queue = Render<LiveQueue>(p => p.Add(q => q.Scope, Township));
+        queue.WaitForElement(Row(incident), Patience);
+
+        queue.Find($"{Row(incident)} button[data-action=dispatch-more]").Click();
+
+        queue.WaitForElement($".incident-drawer[data-incident='{incident.Id}']", Patience);
+        queue.WaitForAssertion(() => Assert.Equal(options.Count, queue.FindAll(".incident-drawer .recommendation").Count), Patience);
+        Assert.Contains(options[1].Assignee.Name, queue.Find(".incident-drawer .recommendation[data-rank='2']").TextContent, StringComparison.Ordinal);
+        queue.Find(".incident-drawer button[data-action=dispatch-2]").Click();
+
+        queue.WaitForAssertion(() => Assert.Equal($"→ {options[1].Assignee.Name}", queue.Find($"{Row(incident)} [data-field=assignee]").TextContent.Trim()), Patience);
+        var task = Assert.Single(await TasksAsync(incident.Id));
+        Assert.Equal(options[1].Assignee.OfficerId, task.Assignee.OfficerId);
+        Assert.Contains(task.Assignee.OfficerId, squad.Select(o => (int?)o.Id));
+    }
 }

@@ -125,4 +125,25 @@ public sealed class LiveQueueTests : ComponentTestBase
 
         Assert.Equal(0, Notifier.SubscriberCount);
     }
+
+    [Fact]
+    public async Task Two_consoles_of_one_scope_keep_one_shared_copy_of_each_loaded_incident()
+    {
+        await SeedCityAsync();
+        var township = Township(0);
+        var reported = await ReportAsync(township, "ZDJY");
+        var first = Render<LiveQueue>(p => p.Add(q => q.Scope, township));
+        var second = Render<LiveQueue>(p => p.Add(q => q.Scope, township));
+        first.WaitForElement($"[data-incident='{reported.Id}']");
+        second.WaitForElement($"[data-incident='{reported.Id}']");
+        Assert.Equal(1, Snapshots.Count);
+
+        // Entries are weak: the one entry outlives a full collection only because the queues hold that very instance.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Snapshots.Sweep();
+        Assert.Equal(1, Snapshots.Count);
+        Assert.Equal(reported.Code, Snapshots.Share(reported).Code);
+    }
 }
