@@ -52,8 +52,9 @@ if (mode == "scaleout")
 else if (mode == "live")
 {
     var settings = quick
-        ? new LiveBench.Settings(Clients: 200, ReportsPerSecond: 20, PositionsPerSecond: 25_000, Seconds: 8, Circuits: 8, Url: null, Seed: 20261123, Circuit: true)
-        : new LiveBench.Settings(Clients: 500, ReportsPerSecond: 50, PositionsPerSecond: 25_000, Seconds: 40, Circuits: 30, Url: null, Seed: 20261123, Circuit: true);
+        // 30,000 positions/s: above the 25,000/s durable target, so the durable rate (never above what is offered) can show it.
+        ? new LiveBench.Settings(Clients: 200, ReportsPerSecond: 20, PositionsPerSecond: 30_000, Seconds: 8, Circuits: 8, Url: null, Seed: 20261123, Circuit: true)
+        : new LiveBench.Settings(Clients: 500, ReportsPerSecond: 50, PositionsPerSecond: 30_000, Seconds: 40, Circuits: 30, Url: null, Seed: 20261123, Circuit: true);
     settings = settings with
     {
         Clients = Int("--clients") ?? settings.Clients,

@@ -9,7 +9,7 @@ namespace Dashboard.Bench.Live;
 /// the baseline process. Each side: one warm-up tab first (first-use JIT and caches are not per circuit) and one unmeasured round
 /// of K tabs (pools that grow once with many connections are not per circuit either), then the working
 /// set settled over a few samples, K more tabs each waited until interactive, settled again; (after − before) / K; the managed heap
-/// is read once more after the K tabs closed, and its figure is (with − midpoint(before, after closing)) / K.
+/// is read once more after the K tabs closed, and its figure is (with the tabs − after closing them) / K: what they held.
 /// Both sides are measured two ways: the working set (all memory, garbage not yet collected included) and the managed heap that
 /// survives a full collection, read from each server's diagnostics endpoint (the app maps it only with Diagnostics:Memory=true,
 /// for Admin) — what a circuit really keeps. The target is judged on the latter.
@@ -68,7 +68,7 @@ internal static class CircuitBench
             await login.CloseAsync();
         }, ".queue-list");
         var baseline = await MeasureAsync(browser, "baseline", new Uri(bare, "bare"), barePid, tabs, output, () => Managed(bare, null), _ => Task.CompletedTask, "h1.bare-interactive");
-        return new Result(ours, baseline, "retained managed heap after a full GC with the tabs open − the midpoint of before opening and after closing them (drift of the server's own work cancelled), ÷ tabs; working set: after − before, ÷ tabs; after one warm-up tab and one unmeasured round of as many tabs; each tab waited until its circuit had rendered");
+        return new Result(ours, baseline, "retained managed heap after a full GC with the tabs open − after closing them (what closing them freed; the heap before opening is shown but drifts with the server's own work), ÷ tabs; working set: after − before, ÷ tabs; after one warm-up tab and one unmeasured round of as many tabs; each tab waited until its circuit had rendered");
     }
 
     private static async Task<Side> MeasureAsync(
@@ -108,13 +108,12 @@ internal static class CircuitBench
         var after = await ProcessSampler.SettledWorkingSetAsync(pid.Value, samples: 5);
         var managedAfter = await managed();
 
-        // The server keeps working meanwhile (clocks breach, writers flush): close the tabs the way a browser does (unload
-        // disposes the circuit) and read the heap again; the midpoint of before and after-closing is what the server would
-        // hold without the tabs at the moment they were measured, so that drift is not charged to the circuits.
+        // The server keeps working meanwhile (clocks breach, writers flush), so the heap before opening drifts: close the tabs
+        // the way a browser does (unload disposes the circuit) and read the heap again. What closing them freed is what they held.
         await CloseAllAsync(opened);
         await Task.Delay(2000);
         var managedClosed = await managed();
-        double? perCircuit = managedBefore is { } mb && managedAfter is { } ma && managedClosed is { } mc ? (ma - ((mb + mc) / 2.0)) / Mb / tabs : null;
+        double? perCircuit = managedAfter is { } ma && managedClosed is { } mc ? (ma - mc) / Mb / tabs : null;
         var side = new Side(name, page.AbsolutePath, tabs, before / Mb, after / Mb, (after - before) / Mb / tabs, open,
             managedBefore / Mb, managedAfter / Mb, perCircuit, managedClosed / Mb);
         output.WriteLine($"circuits {name}: {tabs} tabs of {page.AbsolutePath} in {open:F1} s; server working set {side.BeforeMb:F1} → {side.AfterMb:F1} MB, {side.PerCircuitMb:F2} MB per circuit; "
