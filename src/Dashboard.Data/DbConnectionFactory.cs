@@ -19,6 +19,12 @@ public sealed class DbConnectionFactory
     // seconds; with this gate the report waits at most for the batch in progress.
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> WriteGates = new(StringComparer.Ordinal);
 
+    // Across processes (several nodes on one file) SQLite's busy handler backs off up to 100 ms per retry, which a node
+    // writing back to back outruns: the other node's report then waits for one of those long sleeps, or several. A lock
+    // file polled every millisecond hands the file over as soon as it is free.
+    private static readonly TimeSpan FileLockPoll = TimeSpan.FromMilliseconds(1);
+    private static readonly TimeSpan FileLockPatience = TimeSpan.FromSeconds(30);
+
     private readonly string _connectionString;
     private readonly string? _sqliteFile;
 
@@ -48,8 +54,9 @@ public sealed class DbConnectionFactory
     public DatabaseProvider Provider { get; }
 
     /// <summary>
-    /// Waits for this process's turn to write a SQLite file (FIFO) and holds it until disposed; nothing to wait for on SQL Server,
-    /// which queues writers itself. Take it right before a write transaction begins and never while holding it already.
+    /// Waits for this process's turn to write a SQLite file (FIFO), then for the file's lock among processes, and holds both
+    /// until disposed; nothing to wait for on SQL Server, which queues writers itself. Take it right before a write transaction
+    /// begins and never while holding it already.
     /// </summary>
     public async ValueTask<IAsyncDisposable> WriteTurnAsync(CancellationToken ct = default)
     {
@@ -60,21 +67,51 @@ public sealed class DbConnectionFactory
 
         var gate = WriteGates.GetOrAdd(_sqliteFile, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(ct);
-        return new Turn(gate);
+        try
+        {
+            return new Turn(gate, await LockFileAsync(WriterLockPath(_sqliteFile), ct));
+        }
+        catch
+        {
+            gate.Release();
+            throw;
+        }
     }
 
-    private sealed class Turn(SemaphoreSlim gate) : IAsyncDisposable
+    /// <summary>The file whose exclusive lock every writing process of <paramref name="sqliteFile"/> holds while it writes.</summary>
+    public static string WriterLockPath(string sqliteFile) => sqliteFile + "-writer.lock";
+
+    /// <summary>An exclusive lock (flock) on <paramref name="path"/>, released by disposing the stream or by the process ending.</summary>
+    private static async Task<FileStream> LockFileAsync(string path, CancellationToken ct)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
+            }
+            catch (IOException ex) when (ex is not (DirectoryNotFoundException or FileNotFoundException or PathTooLongException)
+                                         && waited.Elapsed < FileLockPatience)
+            {
+                // Another process writes this file now.
+                await Task.Delay(FileLockPoll, ct);
+            }
+        }
+    }
+
+    private sealed class Turn(SemaphoreSlim gate, FileStream fileLock) : IAsyncDisposable
     {
         private int _released;
 
-        public ValueTask DisposeAsync()
+        public async ValueTask DisposeAsync()
         {
             if (Interlocked.Exchange(ref _released, 1) == 0)
             {
+                await fileLock.DisposeAsync();
                 gate.Release();
             }
-
-            return ValueTask.CompletedTask;
         }
     }
 

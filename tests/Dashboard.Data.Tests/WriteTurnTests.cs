@@ -42,6 +42,39 @@ public sealed class WriteTurnTests : IDisposable
         await using var b = await sqlServer.WriteTurnAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(5), Ct);
     }
 
+    [Fact]
+    public async Task A_writer_waits_while_another_process_holds_the_files_writer_lock_and_goes_as_soon_as_it_is_released()
+    {
+        var database = Path.Combine(_folder, "shared.db");
+        Directory.CreateDirectory(_folder);
+        // A real second process holding the lock, as another app node would (util-linux flock takes the same flock(2) lock).
+        using var other = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(
+            "flock", [DbConnectionFactory.WriterLockPath(database), "-c", "echo locked; read line"])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        })!;
+        Assert.Equal("locked", await other.StandardOutput.ReadLineAsync(Ct));
+
+        var turn = new DbConnectionFactory(new DatabaseOptions { ConnectionString = $"Data Source={database}" }).WriteTurnAsync(Ct).AsTask();
+        await Task.Delay(200, Ct);
+        Assert.False(turn.IsCompleted);
+
+        var released = System.Diagnostics.Stopwatch.StartNew();
+        await other.StandardInput.WriteLineAsync("go");
+        await other.StandardInput.FlushAsync(Ct);
+        await other.WaitForExitAsync(Ct);
+        await using var mine = await turn.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.True(released.Elapsed < TimeSpan.FromSeconds(1), $"the turn came {released.ElapsedMilliseconds} ms after the other process let go");
+
+        // While this process holds it, the other process cannot take it.
+        using var probe = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(
+            "flock", ["--nonblock", DbConnectionFactory.WriterLockPath(database), "true"]) { UseShellExecute = false })!;
+        await probe.WaitForExitAsync(Ct);
+        Assert.NotEqual(0, probe.ExitCode);
+    }
+
     public void Dispose()
     {
         try
