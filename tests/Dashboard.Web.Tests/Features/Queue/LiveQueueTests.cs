@@ -146,4 +146,37 @@ public sealed class LiveQueueTests : ComponentTestBase
         Assert.Equal(1, Snapshots.Count);
         Assert.Equal(reported.Code, Snapshots.Share(reported).Code);
     }
+
+    [Fact]
+    public void The_filters_narrow_the_queue_by_status_category_unit_and_escalated_here_and_combine()
+    {
+        var first = Township(0);
+        var district = Tree.Find(first.ParentCode!)!;
+        var second = Tree.ChildrenOf(district.Code).First(t => t.Code != first.Code);
+        var queue = Render<LiveQueue>(p => p.Add(q => q.Scope, district));
+        Publish(NewIncident(1, first));
+        Publish(NewIncident(2, first, IncidentStatus.Dispatched, category: "FXCD"));
+        Publish(NewIncident(3, second, category: "FXCD"));
+        Publish(NewIncident(4, second, IncidentStatus.Closed) with { OwnerCode = district.Code, Escalations = 1 });
+        string[] Rows() => queue.FindAll(".queue-row").Select(r => r.GetAttribute("data-incident")!).ToArray();
+        queue.WaitForAssertion(() => Assert.Equal(["4", "3", "2", "1"], Rows()));
+
+        queue.Find("select[data-filter=status]").Change(nameof(IncidentStatus.Reported));
+        Assert.Equal(["3", "1"], Rows());
+        queue.Find("select[data-filter=category]").Change("FXCD");
+        Assert.Equal(["3"], Rows());
+        Assert.Contains("共 1 件", queue.Find(".queue-count").TextContent, StringComparison.Ordinal);
+
+        queue.Find("select[data-filter=status]").Change("");
+        queue.Find("select[data-filter=unit]").Change(first.Code);
+        Assert.Equal(["2"], Rows());
+
+        queue.Find("select[data-filter=category]").Change("");
+        queue.Find("select[data-filter=unit]").Change("");
+        queue.Find("select[data-filter=status]").Change("escalated-here");
+        Assert.Equal(["4"], Rows());
+        // Every option a township has, and the district-only one.
+        Assert.Equal(Enum.GetValues<IncidentStatus>().Length + 2, queue.FindAll("select[data-filter=status] option").Count);
+        Assert.Equal(Tree.ChildrenOf(district.Code).Count + 1, queue.FindAll("select[data-filter=unit] option").Count);
+    }
 }
