@@ -38,8 +38,7 @@ public sealed class ReportToCloseTests(ConsoleFixture fixture)
         await captain.Locator(".report-map").ClickAsync();
         await Expect(captain.Locator("[data-field=lat]")).Not.ToHaveValueAsync("");
         await Expect(captain.Locator("[data-field=lon]")).Not.ToHaveValueAsync("");
-        await captain.Locator("[data-field=category]").ClickAsync();
-        await captain.GetByRole(AriaRole.Option, new() { Name = "占道经营" }).ClickAsync();
+        await captain.Locator("[data-field=category]").SelectOptionAsync(new SelectOptionValue { Label = "占道经营" });
         var token = "E2E-" + Guid.NewGuid().ToString("N")[..8];
         await captain.Locator("[data-field=description]").FillAsync($"菜场门口占道经营，堵塞人行道 {token}");
         await captain.Locator("#report-photos").SetInputFilesAsync(new FilePayload { Name = "stall.png", MimeType = "image/png", Buffer = Screens.Photo });
