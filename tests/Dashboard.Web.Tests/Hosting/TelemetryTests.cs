@@ -5,7 +5,6 @@ using System.Net.Http.Json;
 using Dashboard.Web.Features.Account;
 using Dashboard.Web.Hosting;
 using Dashboard.Web.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 
@@ -14,15 +13,6 @@ namespace Dashboard.Web.Tests.Hosting;
 public sealed class TelemetryTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private sealed class OtlpFactory : DashboardAppFactory
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.UseSetting("OpenTelemetry:OtlpEndpoint", "http://127.0.0.1:1");
-        }
-    }
 
     [Fact]
     public async Task A_report_moves_the_intake_counter_and_the_fan_out_histogram_and_the_queue_gauge_is_observable()
@@ -68,7 +58,7 @@ public sealed class TelemetryTests
     [Fact]
     public async Task The_OpenTelemetry_SDK_runs_only_when_an_OTLP_endpoint_is_configured()
     {
-        await using var factory = new OtlpFactory();
+        await using var factory = new DashboardAppFactory { Settings = new Dictionary<string, string> { ["OpenTelemetry:OtlpEndpoint"] = "http://127.0.0.1:1" } };
         using var client = factory.CreateClient();
 
         Assert.NotNull(factory.Services.GetService<MeterProvider>());

@@ -38,6 +38,9 @@ public class DashboardAppFactory : WebApplicationFactory<Program>
     /// <summary>How often the SLA monitor's own timer checks the clocks; null keeps the app's setting (1 s of fake time).</summary>
     public TimeSpan? SlaCheckInterval { get; init; }
 
+    /// <summary>Further settings, applied after the defaults above (a test's tight rate limits, a bad option value).</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -58,6 +61,11 @@ public class DashboardAppFactory : WebApplicationFactory<Program>
         if (SlaCheckInterval is { } interval)
         {
             builder.UseSetting("Sla:CheckInterval", interval.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
         }
         builder.ConfigureServices(services =>
         {

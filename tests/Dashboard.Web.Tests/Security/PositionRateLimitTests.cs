@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using Dashboard.Web.Features.Account;
 using Dashboard.Web.Hosting;
 using Dashboard.Web.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Dashboard.Web.Tests.Security;
@@ -13,15 +12,11 @@ public sealed class PositionRateLimitTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private sealed class TightLimitFactory : DashboardAppFactory
+    private static readonly Dictionary<string, string> TightLimits = new()
     {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.UseSetting("RateLimits:PositionsBurst", "3");
-            builder.UseSetting("RateLimits:PositionsPerMinute", "1");
-        }
-    }
+        ["RateLimits:PositionsBurst"] = "3",
+        ["RateLimits:PositionsPerMinute"] = "1",
+    };
 
     private static async Task AssertLimitedAsync(HttpResponseMessage response)
     {
@@ -35,7 +30,7 @@ public sealed class PositionRateLimitTests
     [Fact]
     public async Task A_user_posting_positions_too_fast_gets_429_with_Retry_After_and_others_are_unaffected()
     {
-        await using var factory = new TightLimitFactory();
+        await using var factory = new DashboardAppFactory { Settings = TightLimits };
         var officers = factory.Services.GetRequiredService<CityDirectory>().Current.Officers.Where(o => o.TownshipCode == factory.HomeTownship().Code).ToList();
         using var officer = await factory.CreateBearerClientAsync(DemoUsers.Officer);
         var own = officers[0].Id;
@@ -56,7 +51,7 @@ public sealed class PositionRateLimitTests
     [Fact]
     public async Task An_OsmAnd_device_sending_too_fast_gets_429_and_other_devices_are_unaffected()
     {
-        await using var factory = new TightLimitFactory();
+        await using var factory = new DashboardAppFactory { Settings = TightLimits };
         var officers = factory.Services.GetRequiredService<CityDirectory>().Current.Officers.Where(o => o.TownshipCode == factory.HomeTownship().Code).ToList();
         using var client = factory.CreateClient();
         var seconds = factory.Time.GetUtcNow().ToUnixTimeSeconds();

@@ -2,26 +2,21 @@ using System.Net;
 using System.Net.Http.Json;
 using Dashboard.Web.Features.Account;
 using Dashboard.Web.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
 
 namespace Dashboard.Web.Tests.Features.Intake;
 
 public sealed class RateLimitTests
 {
-    private sealed class TightLimitFactory : DashboardAppFactory
+    private static readonly Dictionary<string, string> TightLimits = new()
     {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.UseSetting("RateLimits:IntakeBurst", "3");
-            builder.UseSetting("RateLimits:IntakePerMinute", "1");
-        }
-    }
+        ["RateLimits:IntakeBurst"] = "3",
+        ["RateLimits:IntakePerMinute"] = "1",
+    };
 
     [Fact]
     public async Task A_user_who_reports_too_fast_gets_429_problem_json_and_others_are_unaffected()
     {
-        await using var factory = new TightLimitFactory();
+        await using var factory = new DashboardAppFactory { Settings = TightLimits };
         using var captain = await factory.CreateBearerClientAsync(DemoUsers.GridCaptain);
         var (lat, lon) = factory.PointIn(factory.HomeTownship());
         object Body() => new { clientId = Guid.NewGuid().ToString("N"), category = "ZDJY", description = "x", lat, lon };

@@ -198,7 +198,7 @@ public sealed class SimulationStartupTests
     [Fact]
     public void Bad_settings_stop_the_app_with_a_message_naming_the_setting()
     {
-        using var factory = new BadSettingsFactory();
+        using var factory = new DashboardAppFactory { Settings = BadSettings };
         var error = Assert.ThrowsAny<Exception>(() => factory.Services);
         var messages = string.Join(" | ", Chain(error).Select(e => e.Message));
         Assert.Contains("Invalid Simulation settings", messages, StringComparison.Ordinal);
@@ -214,14 +214,10 @@ public sealed class SimulationStartupTests
         }
     }
 
-    private sealed class BadSettingsFactory : DashboardAppFactory
+    private static readonly Dictionary<string, string> BadSettings = new()
     {
-        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.UseSetting("Simulation:ReportsPerHour", "-3");
-            builder.UseSetting("Simulation:AcceptDelayMinSeconds", "30");
-            builder.UseSetting("Simulation:AcceptDelayMaxSeconds", "10");
-        }
-    }
+        ["Simulation:ReportsPerHour"] = "-3",
+        ["Simulation:AcceptDelayMinSeconds"] = "30",
+        ["Simulation:AcceptDelayMaxSeconds"] = "10",
+    };
 }
