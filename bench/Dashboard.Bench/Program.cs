@@ -30,6 +30,16 @@ if (mode is not ("live" or "scaleout" or "positions" or "recommend" or "metrics"
 }
 
 var quick = args.Contains("--quick");
+
+// The load options both live modes take: --clients --reports --positions --seconds --warmup.
+LiveBench.Settings WithLoadOptions(LiveBench.Settings settings) => settings with
+{
+    Clients = Int("--clients") ?? settings.Clients,
+    ReportsPerSecond = Double("--reports") ?? settings.ReportsPerSecond,
+    PositionsPerSecond = Int("--positions") ?? settings.PositionsPerSecond,
+    Seconds = Double("--seconds") ?? settings.Seconds,
+    WarmUpSeconds = Double("--warmup") ?? (quick ? 2 : 5),
+};
 var json = ValueOf("--json");
 object report;
 bool passed;
@@ -38,14 +48,7 @@ if (mode == "scaleout")
     var settings = quick
         ? new LiveBench.Settings(Clients: 200, ReportsPerSecond: 20, PositionsPerSecond: 5_000, Seconds: 8, Circuits: 0, Url: null, Seed: 20261123, Circuit: false)
         : new LiveBench.Settings(Clients: 500, ReportsPerSecond: 50, PositionsPerSecond: 10_000, Seconds: 30, Circuits: 0, Url: null, Seed: 20261123, Circuit: false);
-    settings = settings with
-    {
-        Clients = Int("--clients") ?? settings.Clients,
-        ReportsPerSecond = Double("--reports") ?? settings.ReportsPerSecond,
-        PositionsPerSecond = Int("--positions") ?? settings.PositionsPerSecond,
-        Seconds = Double("--seconds") ?? settings.Seconds,
-        WarmUpSeconds = Double("--warmup") ?? (quick ? 2 : 5),
-    };
+    settings = WithLoadOptions(settings);
     var scaleOut = await LiveBench.RunScaleOutAsync(settings, Console.Out);
     (report, passed) = (scaleOut, scaleOut.Passed);
 }
@@ -55,17 +58,12 @@ else if (mode == "live")
         // 30,000 positions/s: above the 25,000/s durable target, so the durable rate (never above what is offered) can show it.
         ? new LiveBench.Settings(Clients: 200, ReportsPerSecond: 20, PositionsPerSecond: 30_000, Seconds: 8, Circuits: 8, Url: null, Seed: 20261123, Circuit: true)
         : new LiveBench.Settings(Clients: 500, ReportsPerSecond: 50, PositionsPerSecond: 30_000, Seconds: 40, Circuits: 30, Url: null, Seed: 20261123, Circuit: true);
-    settings = settings with
+    settings = WithLoadOptions(settings) with
     {
-        Clients = Int("--clients") ?? settings.Clients,
-        ReportsPerSecond = Double("--reports") ?? settings.ReportsPerSecond,
-        PositionsPerSecond = Int("--positions") ?? settings.PositionsPerSecond,
-        Seconds = Double("--seconds") ?? settings.Seconds,
         Circuits = Int("--circuits") ?? settings.Circuits,
         Url = ValueOf("--url") is { } url ? new Uri(url.EndsWith('/') ? url : url + "/") : null,
         Seed = Int("--seed") ?? settings.Seed,
         Circuit = !args.Contains("--no-circuits"),
-        WarmUpSeconds = Double("--warmup") ?? (quick ? 2 : 5),
     };
     var live = await LiveBench.RunAsync(settings, Console.Out);
     (report, passed) = (live, live.Passed);
