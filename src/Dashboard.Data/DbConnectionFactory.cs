@@ -9,15 +9,21 @@ namespace Dashboard.Data;
 public sealed class DbConnectionFactory
 {
     internal const string WalSqliteSql = "PRAGMA journal_mode=WAL;";
-    internal const string SessionSqliteSql = "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; PRAGMA synchronous=NORMAL;";
+    // SQLite checkpoints (copies the log back into the file, with an fsync) inside whichever commit takes the log past
+    // wal_autocheckpoint pages: at the default of 1,000 that was a position slice every few hundred milliseconds, with a
+    // report waiting behind it for tens of milliseconds. The bulk writer checkpoints before it takes the file (see
+    // Checkpointer); the threshold stays, raised, as a backstop.
+    internal const string SessionSqliteSql = "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=8192;";
+    internal const string CheckpointSqliteSql = "PRAGMA wal_checkpoint(PASSIVE);";
 
     // journal_mode=WAL is persistent in the file, so it is set once per file and process, not on every open.
     private static readonly ConcurrentDictionary<string, bool> WalFiles = new(StringComparer.Ordinal);
 
-    // One writer at a time per SQLite file, queued in arrival order. SQLite's own busy handling retries with sleeps, so a
-    // writer committing back to back (the position writer at thousands of fixes a second) could keep a report waiting for
-    // seconds; with this gate the report waits at most for the batch in progress.
-    private static readonly ConcurrentDictionary<string, SemaphoreSlim> WriteGates = new(StringComparer.Ordinal);
+    // One writer at a time per SQLite file. SQLite's own busy handling retries with sleeps, so a writer committing back to back
+    // (the position writer at thousands of fixes a second) could keep a report waiting for seconds; with this gate a report
+    // waits at most for the slice of a bulk write in progress (see BulkWriteTurn).
+    private static readonly ConcurrentDictionary<string, WriteGate> WriteGates = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, Checkpointer> Checkpointers = new(StringComparer.Ordinal);
 
     // Across processes (several nodes on one file) SQLite's busy handler backs off up to 100 ms per retry, which a node
     // writing back to back outruns: the other node's report then waits for one of those long sleeps, or several. A lock
@@ -54,9 +60,10 @@ public sealed class DbConnectionFactory
     public DatabaseProvider Provider { get; }
 
     /// <summary>
-    /// Waits for this process's turn to write a SQLite file (FIFO), then for the file's lock among processes, and holds both
-    /// until disposed; nothing to wait for on SQL Server, which queues writers itself. Take it right before a write transaction
-    /// begins and never while holding it already.
+    /// Waits for this process's turn to write a SQLite file, then for the file's lock among processes, and holds both until
+    /// disposed; nothing to wait for on SQL Server, which queues writers itself. Waiting writers of this kind go before waiting
+    /// bulk writers, and a bulk writer holding the file steps aside for them between slices (<see cref="BulkWriteTurnAsync"/>).
+    /// Take it right before a short write transaction begins and never while holding a turn already.
     /// </summary>
     public async ValueTask<IAsyncDisposable> WriteTurnAsync(CancellationToken ct = default)
     {
@@ -65,15 +72,41 @@ public sealed class DbConnectionFactory
             return NoTurn.Instance;
         }
 
-        var gate = WriteGates.GetOrAdd(_sqliteFile, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(ct);
+        var gate = WriteGates.GetOrAdd(_sqliteFile, _ => new WriteGate());
+        await gate.EnterAsync(urgent: true, ct);
         try
         {
-            return new Turn(gate, await LockFileAsync(WriterLockPath(_sqliteFile), ct));
+            return new Turn(gate, await LockFileAsync(_sqliteFile, urgent: true, ct));
         }
         catch
         {
-            gate.Release();
+            gate.Exit();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A turn for a long write done in slices (the position writer): it waits behind other writers' turns, and between slices
+    /// <see cref="BulkWriteTurn.OthersWaiting"/> says whether a writer of <see cref="WriteTurnAsync"/>, in this process or
+    /// another one on the same file, is waiting; the bulk writer then commits and calls <see cref="BulkWriteTurn.YieldAsync"/>.
+    /// </summary>
+    public async ValueTask<BulkWriteTurn> BulkWriteTurnAsync(CancellationToken ct = default)
+    {
+        if (_sqliteFile is null)
+        {
+            return new BulkWriteTurn(null, null);
+        }
+
+        await Checkpointers.GetOrAdd(_sqliteFile, _ => new Checkpointer(_connectionString)).RunIfDueAsync(ct);
+        var turn = new BulkWriteTurn(WriteGates.GetOrAdd(_sqliteFile, _ => new WriteGate()), _sqliteFile);
+        try
+        {
+            await turn.EnterAsync(ct);
+            return turn;
+        }
+        catch
+        {
+            await turn.DisposeAsync();
             throw;
         }
     }
@@ -81,27 +114,167 @@ public sealed class DbConnectionFactory
     /// <summary>The file whose exclusive lock every writing process of <paramref name="sqliteFile"/> holds while it writes.</summary>
     public static string WriterLockPath(string sqliteFile) => sqliteFile + "-writer.lock";
 
-    /// <summary>An exclusive lock (flock) on <paramref name="path"/>, released by disposing the stream or by the process ending.</summary>
-    private static async Task<FileStream> LockFileAsync(string path, CancellationToken ct)
+    /// <summary>
+    /// The file on which writers of <see cref="WriteTurnAsync"/> in other processes hold a shared lock while they wait for
+    /// <see cref="WriterLockPath"/>: a bulk writer that cannot lock it exclusively knows someone is waiting.
+    /// </summary>
+    public static string WaitingLockPath(string sqliteFile) => sqliteFile + "-writer.waiting";
+
+    /// <summary>An exclusive lock (flock) on the writer lock file, released by disposing the stream or by the process ending.</summary>
+    internal static async Task<FileStream> LockFileAsync(string sqliteFile, bool urgent, CancellationToken ct)
     {
+        var path = WriterLockPath(sqliteFile);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
+        FileStream? waiting = null;
+        try
         {
-            try
+            while (true)
             {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
-            }
-            catch (IOException ex) when (ex is not (DirectoryNotFoundException or FileNotFoundException or PathTooLongException)
-                                         && waited.Elapsed < FileLockPatience)
-            {
-                // Another process writes this file now.
+                // A bulk writer lets a waiting writer of another process have the file first.
+                if (urgent || !OthersWaitingFor(sqliteFile) || waited.Elapsed >= FileLockPatience)
+                {
+                    try
+                    {
+                        return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
+                    }
+                    catch (IOException ex) when (IsLockConflict(ex) && waited.Elapsed < FileLockPatience)
+                    {
+                        // Another process writes this file now.
+                    }
+                }
+
+                if (urgent && waiting is null)
+                {
+                    waiting = AnnounceWaiting(sqliteFile);
+                }
+
                 await Task.Delay(FileLockPoll, ct);
+            }
+        }
+        finally
+        {
+            if (waiting is not null)
+            {
+                await waiting.DisposeAsync();
             }
         }
     }
 
-    private sealed class Turn(SemaphoreSlim gate, FileStream fileLock) : IAsyncDisposable
+    /// <summary>A shared lock on the waiting file, or null when a bulk writer is probing it just now (tried again next poll).</summary>
+    private static FileStream? AnnounceWaiting(string sqliteFile)
+    {
+        try
+        {
+            return new FileStream(WaitingLockPath(sqliteFile), FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
+        }
+        catch (IOException ex) when (IsLockConflict(ex))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>True while a writer of another process waits for the file (holds a shared lock on the waiting file).</summary>
+    internal static bool OthersWaitingFor(string sqliteFile)
+    {
+        try
+        {
+            using var probe = new FileStream(WaitingLockPath(sqliteFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
+            return false;
+        }
+        catch (IOException ex) when (IsLockConflict(ex))
+        {
+            return true;
+        }
+    }
+
+    private static bool IsLockConflict(IOException ex) => ex is not (DirectoryNotFoundException or FileNotFoundException or PathTooLongException);
+
+    /// <summary>
+    /// The writers of one SQLite file in this process, one at a time. Waiting writers of <see cref="WriteTurnAsync"/> go
+    /// before waiting bulk writers; each kind in arrival order.
+    /// </summary>
+    internal sealed class WriteGate
+    {
+        private readonly Lock _lock = new();
+        private readonly LinkedList<TaskCompletionSource> _urgent = new();
+        private readonly LinkedList<TaskCompletionSource> _bulk = new();
+        private bool _held;
+        private int _urgentWaiting;
+
+        public bool UrgentWaiting => Volatile.Read(ref _urgentWaiting) > 0;
+
+        public async ValueTask EnterAsync(bool urgent, CancellationToken ct)
+        {
+            LinkedListNode<TaskCompletionSource> node;
+            lock (_lock)
+            {
+                ct.ThrowIfCancellationRequested();
+                if (!_held)
+                {
+                    _held = true;
+                    return;
+                }
+
+                node = (urgent ? _urgent : _bulk).AddLast(new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+                if (urgent)
+                {
+                    _urgentWaiting++;
+                }
+            }
+
+            await using (ct.Register(() => Cancel(node, urgent, ct)))
+            {
+                await node.Value.Task;
+            }
+        }
+
+        /// <summary>Hands the gate to the first waiting urgent writer, else the first bulk writer, else frees it.</summary>
+        public void Exit()
+        {
+            TaskCompletionSource next;
+            lock (_lock)
+            {
+                var queue = _urgent.First is not null ? _urgent : _bulk.First is not null ? _bulk : null;
+                if (queue is null)
+                {
+                    _held = false;
+                    return;
+                }
+
+                next = queue.First!.Value;
+                queue.RemoveFirst();
+                if (ReferenceEquals(queue, _urgent))
+                {
+                    _urgentWaiting--;
+                }
+            }
+
+            next.SetResult();
+        }
+
+        private void Cancel(LinkedListNode<TaskCompletionSource> node, bool urgent, CancellationToken ct)
+        {
+            lock (_lock)
+            {
+                // Already handed the gate: the waiter owns it now and releases it as usual.
+                if (node.List is null)
+                {
+                    return;
+                }
+
+                node.List.Remove(node);
+                if (urgent)
+                {
+                    _urgentWaiting--;
+                }
+            }
+
+            node.Value.SetCanceled(ct);
+        }
+    }
+
+    private sealed class Turn(WriteGate gate, FileStream fileLock) : IAsyncDisposable
     {
         private int _released;
 
@@ -110,7 +283,46 @@ public sealed class DbConnectionFactory
             if (Interlocked.Exchange(ref _released, 1) == 0)
             {
                 await fileLock.DisposeAsync();
-                gate.Release();
+                gate.Exit();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Copies a file's log back into it, before a bulk writer takes its turn, at most every <see cref="Every"/>. PASSIVE waits
+    /// for no reader or writer and no writer waits for it; when it copied everything, the bulk writer's next transaction
+    /// starts the log over from its beginning, so the log stays a few megabytes under sustained position load.
+    /// </summary>
+    internal sealed class Checkpointer(string connectionString)
+    {
+        public static readonly TimeSpan Every = TimeSpan.FromMilliseconds(200);
+
+        // ReadWrite without Create: a file deleted meanwhile (a test's) is not brought back empty.
+        private readonly string _connectionString = new SqliteConnectionStringBuilder(connectionString) { Mode = SqliteOpenMode.ReadWrite }.ToString();
+        private int _running;
+        private long _last = System.Diagnostics.Stopwatch.GetTimestamp();
+
+        public async ValueTask RunIfDueAsync(CancellationToken ct)
+        {
+            if (System.Diagnostics.Stopwatch.GetElapsedTime(Volatile.Read(ref _last)) < Every || Interlocked.Exchange(ref _running, 1) == 1)
+            {
+                return;
+            }
+
+            try
+            {
+                await using var connection = new SqliteConnection(_connectionString);
+                await connection.OpenAsync(ct);
+                await ExecuteAsync(connection, CheckpointSqliteSql, ct);
+            }
+            catch (Exception ex) when (ex is SqliteException or IOException)
+            {
+                // The next batch tries again, and SQLite's own threshold remains.
+            }
+            finally
+            {
+                Volatile.Write(ref _last, System.Diagnostics.Stopwatch.GetTimestamp());
+                Volatile.Write(ref _running, 0);
             }
         }
     }
@@ -170,10 +382,102 @@ public sealed class DbConnectionFactory
         }
     }
 
-    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken ct)
+    internal static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken ct)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync(ct);
+    }
+}
+
+/// <summary>
+/// A bulk writer's turn on a SQLite file (see <see cref="DbConnectionFactory.BulkWriteTurnAsync"/>): between slices of its work
+/// it asks <see cref="OthersWaiting"/> and, when true, commits and calls <see cref="YieldAsync"/>. On SQL Server nobody waits
+/// here and yielding does nothing.
+/// </summary>
+public sealed class BulkWriteTurn : IAsyncDisposable
+{
+    // Probing another process's waiting writer is a file open; once a millisecond is often enough for a slice of a few ms.
+    private static readonly long ProbeEvery = System.Diagnostics.Stopwatch.Frequency / 1000;
+
+    private readonly DbConnectionFactory.WriteGate? _gate;
+    private readonly string? _sqliteFile;
+    private FileStream? _fileLock;
+    private bool _inGate;
+    private long _probedAt;
+    private bool _probed;
+
+    internal BulkWriteTurn(DbConnectionFactory.WriteGate? gate, string? sqliteFile)
+    {
+        _gate = gate;
+        _sqliteFile = sqliteFile;
+    }
+
+    /// <summary>Times this turn stepped aside for a waiting writer.</summary>
+    public int Yields { get; private set; }
+
+    /// <summary>True when a short writer waits for the file, in this process or (checked at most once a millisecond) another.</summary>
+    public bool OthersWaiting
+    {
+        get
+        {
+            if (_gate is null || _sqliteFile is null)
+            {
+                return false;
+            }
+
+            if (_gate.UrgentWaiting)
+            {
+                return true;
+            }
+
+            var now = System.Diagnostics.Stopwatch.GetTimestamp();
+            if (now - _probedAt < ProbeEvery)
+            {
+                return _probed;
+            }
+
+            _probedAt = now;
+            _probed = DbConnectionFactory.OthersWaitingFor(_sqliteFile);
+            return _probed;
+        }
+    }
+
+    /// <summary>Lets the waiting writers write, then takes the file again. Call with no transaction open.</summary>
+    public async ValueTask YieldAsync(CancellationToken ct = default)
+    {
+        if (_gate is null)
+        {
+            return;
+        }
+
+        await ReleaseAsync();
+        Yields++;
+        _probed = false;
+        await EnterAsync(ct);
+    }
+
+    internal async ValueTask EnterAsync(CancellationToken ct)
+    {
+        await _gate!.EnterAsync(urgent: false, ct);
+        _inGate = true;
+        _fileLock = await DbConnectionFactory.LockFileAsync(_sqliteFile!, urgent: false, ct);
+    }
+
+    public ValueTask DisposeAsync() => ReleaseAsync();
+
+    private async ValueTask ReleaseAsync()
+    {
+        if (_fileLock is not null)
+        {
+            await _fileLock.DisposeAsync();
+            _fileLock = null;
+        }
+
+        if (_inGate)
+        {
+            _inGate = false;
+            _gate!.Exit();
+        }
     }
 }

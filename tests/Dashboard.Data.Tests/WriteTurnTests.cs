@@ -75,6 +75,134 @@ public sealed class WriteTurnTests : IDisposable
         Assert.NotEqual(0, probe.ExitCode);
     }
 
+    [Fact]
+    public async Task A_waiting_writer_goes_before_waiting_bulk_writers_and_the_bulk_writer_holding_the_file_sees_it()
+    {
+        await using var bulk = await Sqlite().BulkWriteTurnAsync(Ct);
+        Assert.False(bulk.OthersWaiting);
+        var otherBulk = Sqlite().BulkWriteTurnAsync(Ct).AsTask();
+        await Task.Delay(50, Ct);
+        Assert.False(bulk.OthersWaiting); // another bulk writer waits its turn at the end of this one's work
+        var report = Sqlite().WriteTurnAsync(Ct).AsTask();
+        await Task.Delay(50, Ct);
+        Assert.True(bulk.OthersWaiting);
+
+        // Stepping aside lets the report go first, then the bulk writer that waited; this one comes back after them.
+        var back = bulk.YieldAsync(Ct).AsTask();
+        var reportTurn = await report.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        await Task.Delay(50, Ct);
+        Assert.False(otherBulk.IsCompleted);
+        await reportTurn.DisposeAsync();
+        var otherTurn = await otherBulk.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        await Task.Delay(50, Ct);
+        Assert.False(back.IsCompleted);
+        await otherTurn.DisposeAsync();
+        await back.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.Equal(1, bulk.Yields);
+        Assert.False(bulk.OthersWaiting);
+    }
+
+    [Fact]
+    public async Task A_cancelled_wait_leaves_the_queue_and_the_file_free_for_the_next()
+    {
+        var bulk = await Sqlite().BulkWriteTurnAsync(Ct);
+        using var cancel = new CancellationTokenSource();
+        var cancelled = Sqlite().WriteTurnAsync(cancel.Token).AsTask();
+        await Task.Delay(50, Ct);
+        Assert.True(bulk.OthersWaiting);
+
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+        Assert.False(bulk.OthersWaiting);
+        await bulk.DisposeAsync();
+        await using var next = await Sqlite().WriteTurnAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(5), Ct);
+    }
+
+    [Fact]
+    public async Task Writers_of_two_processes_tell_each_other_they_wait_through_the_waiting_file()
+    {
+        var database = Path.Combine(_folder, "shared.db");
+        Directory.CreateDirectory(_folder);
+        var waitingFile = DbConnectionFactory.WaitingLockPath(database);
+        var factory = new DbConnectionFactory(new DatabaseOptions { ConnectionString = $"Data Source={database}" });
+
+        // Another node's report waiting for the file holds a shared lock on the waiting file (util-linux flock: the same flock(2)).
+        await using (var bulk = await factory.BulkWriteTurnAsync(Ct))
+        {
+            Assert.False(bulk.OthersWaiting);
+            using var waiting = Hold("--shared", waitingFile);
+            Assert.Equal("locked", await waiting.StandardOutput.ReadLineAsync(Ct));
+            await Task.Delay(5, Ct); // past the once-a-millisecond probe
+            Assert.True(bulk.OthersWaiting);
+            await ReleaseAsync(waiting);
+            await Task.Delay(5, Ct);
+            Assert.False(bulk.OthersWaiting);
+        }
+
+        // And this process's report, kept waiting by another node writing, says so on the waiting file until it has the file.
+        using var writing = Hold("--exclusive", DbConnectionFactory.WriterLockPath(database));
+        Assert.Equal("locked", await writing.StandardOutput.ReadLineAsync(Ct));
+        var turn = factory.WriteTurnAsync(Ct).AsTask();
+        await Task.Delay(200, Ct);
+        Assert.False(turn.IsCompleted);
+        Assert.NotEqual(0, await ExclusiveProbeAsync(waitingFile));
+        await ReleaseAsync(writing);
+        await using (await turn.WaitAsync(TimeSpan.FromSeconds(10), Ct))
+        {
+            Assert.Equal(0, await ExclusiveProbeAsync(waitingFile));
+        }
+    }
+
+    [Fact]
+    public async Task A_bulk_writer_copies_the_log_into_the_database_file_before_it_writes()
+    {
+        var factory = Sqlite("log.db");
+        var file = Path.Combine(_folder, "log.db");
+        await (await factory.BulkWriteTurnAsync(Ct)).DisposeAsync();
+        // Held open to the end: SQLite checkpoints when its last connection closes, as another test's ClearAllPools can cause.
+        await using var held = await factory.OpenAsync(Ct);
+        await using (var connection = await factory.OpenAsync(Ct))
+        {
+            await using (await factory.WriteTurnAsync(Ct))
+            {
+                await Dapper.SqlMapper.ExecuteAsync(connection, "CREATE TABLE blobs (b BLOB NOT NULL)");
+                await Dapper.SqlMapper.ExecuteAsync(connection, "INSERT INTO blobs (b) VALUES (@B)", Enumerable.Range(0, 64).Select(_ => new { B = new byte[32 * 1024] }));
+            }
+        }
+
+        // 2 MB sit in the log, under SQLite's own threshold: the database file has not grown.
+        var before = new FileInfo(file).Length;
+        Assert.True(new FileInfo(file + "-wal").Length > 2_000_000);
+        await Task.Delay(DbConnectionFactory.Checkpointer.Every + TimeSpan.FromMilliseconds(50), Ct);
+        await (await factory.BulkWriteTurnAsync(Ct)).DisposeAsync();
+
+        Assert.True(new FileInfo(file).Length > before + 2_000_000, $"database file {new FileInfo(file).Length} bytes, {before} before");
+    }
+
+    private static System.Diagnostics.Process Hold(string mode, string path) =>
+        System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("flock", [mode, path, "-c", "echo locked; read line"])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        })!;
+
+    private static async Task ReleaseAsync(System.Diagnostics.Process holder)
+    {
+        await holder.StandardInput.WriteLineAsync("go");
+        await holder.StandardInput.FlushAsync(Ct);
+        await holder.WaitForExitAsync(Ct);
+    }
+
+    /// <summary>The exit code of trying to lock <paramref name="path"/> exclusively without waiting: 0 when nobody holds it.</summary>
+    private static async Task<int> ExclusiveProbeAsync(string path)
+    {
+        using var probe = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(
+            "flock", ["--nonblock", "--exclusive", path, "true"]) { UseShellExecute = false })!;
+        await probe.WaitForExitAsync(Ct);
+        return probe.ExitCode;
+    }
+
     public void Dispose()
     {
         try

@@ -90,11 +90,17 @@ internal static class PatrolDays
     }
 
     /// <summary>One prepared statement re-bound per officer-day, as the position writer does for fixes.</summary>
-    public static void AddSqlite(SqliteConnection connection, SqliteTransaction tx, IReadOnlyList<PatrolStep> steps)
+    /// <param name="connection">The connection of <paramref name="tx"/>.</param>
+    /// <param name="tx">The write transaction.</param>
+    /// <param name="steps">Increments, at most one per officer and day.</param>
+    /// <param name="stop">Asked every <paramref name="checkEvery"/> rows; true stops there (a bulk writer stepping aside).</param>
+    /// <param name="checkEvery">Rows between questions to <paramref name="stop"/>.</param>
+    /// <returns>How many of the steps, from the first, were written.</returns>
+    public static int AddSqlite(SqliteConnection connection, SqliteTransaction tx, IReadOnlyList<PatrolStep> steps, Func<bool>? stop = null, int checkEvery = 64)
     {
         if (steps.Count == 0)
         {
-            return;
+            return 0;
         }
 
         using var command = connection.CreateCommand();
@@ -105,14 +111,22 @@ internal static class PatrolDays
         var distance = command.Parameters.Add("@DistanceMeters", SqliteType.Real);
         var fixes = command.Parameters.Add("@Fixes", SqliteType.Integer);
         command.Prepare();
-        foreach (var step in steps)
+        var written = 0;
+        while (written < steps.Count)
         {
+            var step = steps[written++];
             officerId.Value = step.OfficerId;
             day.Value = DayText(step.Day);
             distance.Value = step.DistanceMeters;
             fixes.Value = step.Fixes;
             command.ExecuteNonQuery();
+            if (stop is not null && written % checkEvery == 0 && stop())
+            {
+                break;
+            }
         }
+
+        return written;
     }
 
     /// <summary>Bulk-copies the increments (one row per officer-day) into a staging table and merges them.</summary>

@@ -19,6 +19,9 @@ public sealed class PositionRepository(DbConnectionFactory db, TimeProvider time
     // Patrol days are local days of the command rooms.
     private static readonly TimeZoneInfo PatrolZone = MetricRange.Shanghai;
 
+    // Rows between questions whether a short writer waits: about a millisecond of inserts.
+    private const int SliceCheckRows = 64;
+
     private readonly Lock _patrolGate = new();
     private List<PatrolStep> _pendingPatrol = [];
 
@@ -100,39 +103,67 @@ public sealed class PositionRepository(DbConnectionFactory db, TimeProvider time
     internal static string CountTrackRowsSql(SqlDialect d) => $"SELECT {d.CountAllBig} FROM officer_tracks";
 
     /// <summary>
-    /// In one transaction: appends every fix to the track and moves each officer's latest position to the newest fix
-    /// of the batch when that is newer than the stored one, and adds the patrol distance of the fixes that moved an officer
-    /// forward in time to their local days. Fixes of unknown officers fail the whole batch.
+    /// Appends every fix to the track, moves each officer's latest position to the newest fix of the batch when that is newer
+    /// than the stored one, and adds the patrol distance of the fixes that moved an officer forward in time to their local
+    /// days. On SQL Server that is one transaction. On SQLite it is one transaction unless a short writer (a report, a dispatch)
+    /// starts waiting for the file: then the fixes written so far are committed as a slice of their own (each slice is a
+    /// complete batch by these rules, so the result is the same), the waiting writer goes, and the rest follows. Fixes of
+    /// unknown officers fail the slice they are in.
     /// </summary>
     /// <returns>The fixes that moved 'latest' (at most one per officer: the newest of the batch).</returns>
     public Task<IReadOnlyList<PositionFix>> WriteBatchAsync(IReadOnlyList<PositionFix> batch, CancellationToken ct = default) =>
-        WriteBatchAsync(batch, writePatrol: true, ct);
+        WriteBatchAsync(batch, writePatrol: true, new PositionBatchProgress(), ct);
 
+    /// <inheritdoc cref="WriteBatchAsync(IReadOnlyList{PositionFix}, bool, PositionBatchProgress, CancellationToken)"/>
+    public Task<IReadOnlyList<PositionFix>> WriteBatchAsync(IReadOnlyList<PositionFix> batch, bool writePatrol, CancellationToken ct = default) =>
+        WriteBatchAsync(batch, writePatrol, new PositionBatchProgress(), ct);
+
+    /// <inheritdoc cref="WriteBatchAsync(IReadOnlyList{PositionFix}, CancellationToken)"/>
     /// <param name="batch">Fixes in arrival order.</param>
     /// <param name="writePatrol">
     /// False keeps this batch's patrol distance in memory, to be written (summed per officer and day) with the next batch written
     /// with true: under sustained load that is one upsert per officer and day every few seconds instead of one per batch. SQL
     /// Server writes it at once either way.
     /// </param>
+    /// <param name="progress">
+    /// What of this batch is committed already: pass the same instance when retrying a failed write, so a slice committed
+    /// before the failure is not written twice.
+    /// </param>
     /// <param name="ct">Cancellation.</param>
-    public async Task<IReadOnlyList<PositionFix>> WriteBatchAsync(IReadOnlyList<PositionFix> batch, bool writePatrol, CancellationToken ct = default)
+    public async Task<IReadOnlyList<PositionFix>> WriteBatchAsync(
+        IReadOnlyList<PositionFix> batch, bool writePatrol, PositionBatchProgress progress, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(progress);
         if (batch.Count == 0)
         {
             return [];
         }
 
-        var newest = NewestPerOfficer(batch);
+        foreach (var fix in batch)
+        {
+            ArgumentNullException.ThrowIfNull(fix, nameof(batch));
+        }
+
         var receivedAt = time.GetUtcNow();
         await using var connection = await db.OpenAsync(ct);
-        await using var turn = await db.WriteTurnAsync(ct);
-        return connection switch
+        switch (connection)
         {
-            SqliteConnection sqlite => WriteSqlite(sqlite, batch, newest, receivedAt, writePatrol),
-            SqlConnection sql => await WriteSqlServerAsync(sql, batch, newest, receivedAt, ct),
-            _ => throw new NotSupportedException($"No position write path for {connection.GetType().Name}."),
-        };
+            case SqliteConnection sqlite:
+                await WriteSqliteAsync(sqlite, batch, writePatrol, progress, receivedAt, ct);
+                break;
+            case SqlConnection sql:
+                if (!progress.IsComplete(batch.Count))
+                {
+                    progress.Commit(batch.Count, 0, 0, await WriteSqlServerAsync(sql, batch, NewestPerOfficer(batch), receivedAt, ct));
+                }
+
+                break;
+            default:
+                throw new NotSupportedException($"No position write path for {connection.GetType().Name}.");
+        }
+
+        return progress.Moved;
     }
 
     /// <summary>Every officer's latest position, by officer id.</summary>
@@ -174,7 +205,7 @@ public sealed class PositionRepository(DbConnectionFactory db, TimeProvider time
         var order = new List<int>();
         for (var i = 0; i < batch.Count; i++)
         {
-            var fix = batch[i] ?? throw new ArgumentException("The batch contains a null fix.", nameof(batch));
+            var fix = batch[i];
             if (newest.TryGetValue(fix.OfficerId, out var seen))
             {
                 if (fix.At >= batch[seen].At)
@@ -195,53 +226,124 @@ public sealed class PositionRepository(DbConnectionFactory db, TimeProvider time
     // Microsoft.Data.Sqlite runs synchronously anyway. One prepared one-row statement re-bound per fix, no per-row
     // reflection. Multi-row VALUES statements measured no faster (8 rows) or much slower (64 rows): binding a parameter
     // by name scans the statement's parameter list.
-    private List<PositionFix> WriteSqlite(
-        SqliteConnection connection, IReadOnlyList<PositionFix> batch, List<PositionFix> newest, DateTimeOffset receivedAt, bool writePatrol)
+    private async Task WriteSqliteAsync(
+        SqliteConnection connection, IReadOnlyList<PositionFix> batch, bool writePatrol, PositionBatchProgress progress, DateTimeOffset receivedAt, CancellationToken ct)
     {
-        // BEGIN IMMEDIATE: the write lock is taken here, not half-way through the batch.
-        using var tx = connection.BeginTransaction(deferred: false);
-        var previous = ReadLatestSqlite(connection, tx, newest);
-        using (var insert = new FixCommand(connection, tx, InsertTrackSqliteSql, receivedAt: null))
+        if (!progress.IsComplete(batch.Count))
         {
-            foreach (var fix in batch)
+            // Read and computed before the turn, so the file is held only for the writes. Only this writer moves 'latest'
+            // (one loop per process), so what is read here still stands when the upserts run.
+            var newest = NewestPerOfficer(batch);
+            progress.Steps ??= PatrolWalk.Steps(batch, ReadLatestSqlite(connection, newest).GetValueOrDefault, PatrolZone);
+            await using var turn = await db.BulkWriteTurnAsync(ct);
+            while (!progress.IsComplete(batch.Count))
             {
-                insert.Execute(fix);
+                WriteSliceSqlite(connection, batch, newest, progress, turn, receivedAt);
+                if (progress.IsComplete(batch.Count))
+                {
+                    break;
+                }
+
+                await turn.YieldAsync(ct);
+            }
+
+            // The batch's distance becomes pending once the whole batch is written. A retried batch keeps the steps its
+            // first attempt computed from the positions before it.
+            AddPending(progress.Steps);
+            progress.Steps = [];
+        }
+
+        if (writePatrol && PendingPatrolDays > 0)
+        {
+            await using var turn = await db.BulkWriteTurnAsync(ct);
+            while (WritePatrolSliceSqlite(connection, turn))
+            {
+                await turn.YieldAsync(ct);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One transaction: appends fixes to the track from where the progress stands, then moves 'latest' to the batch's newest
+    /// fixes; stops early (and commits) when a short writer is waiting for the file.
+    /// </summary>
+    private static void WriteSliceSqlite(
+        SqliteConnection connection, IReadOnlyList<PositionFix> batch, List<PositionFix> newest, PositionBatchProgress progress, BulkWriteTurn turn,
+        DateTimeOffset receivedAt)
+    {
+        // BEGIN IMMEDIATE: the write lock is taken here, not half-way through the slice.
+        using var tx = connection.BeginTransaction(deferred: false);
+        var end = progress.Committed;
+        var latestDone = progress.LatestDone;
+        var moved = new List<PositionFix>();
+        var stepAside = false;
+        if (end < batch.Count)
+        {
+            var start = end;
+            using var insert = new FixCommand(connection, tx, InsertTrackSqliteSql, receivedAt: null);
+            while (end < batch.Count && !stepAside)
+            {
+                insert.Execute(batch[end++]);
+                stepAside = (end - start) % SliceCheckRows == 0 && turn.OthersWaiting;
             }
         }
 
-        var moved = new List<PositionFix>();
-        using (var upsert = new FixCommand(connection, tx, UpsertLatestSqliteSql, DateTimeOffsetTypeHandler.ToText(receivedAt)))
+        if (!stepAside && end == batch.Count)
         {
-            foreach (var fix in newest)
+            var start = latestDone;
+            using var upsert = new FixCommand(connection, tx, UpsertLatestSqliteSql, DateTimeOffsetTypeHandler.ToText(receivedAt));
+            while (latestDone < newest.Count && !stepAside)
             {
+                var fix = newest[latestDone++];
                 if (upsert.Execute(fix) > 0)
                 {
                     moved.Add(fix);
                 }
+
+                stepAside = (latestDone - start) % SliceCheckRows == 0 && turn.OthersWaiting;
             }
         }
 
-        var steps = PatrolWalk.Steps(batch, previous.GetValueOrDefault, PatrolZone);
+        tx.Commit();
+        // Only a committed transaction moves the progress: a failed one is retried from the same place.
+        progress.Commit(end, latestDone, newest.Count, moved);
+    }
+
+    private void AddPending(List<PatrolStep>? steps)
+    {
+        if (steps is not { Count: > 0 })
+        {
+            return;
+        }
+
+        lock (_patrolGate)
+        {
+            _pendingPatrol = _pendingPatrol.Count == 0 ? steps : PatrolDays.Combine(_pendingPatrol.Concat(steps));
+        }
+    }
+
+    /// <summary>Writes pending patrol distance until done or a short writer waits; true when some is left for after it.</summary>
+    private bool WritePatrolSliceSqlite(SqliteConnection connection, BulkWriteTurn turn)
+    {
         List<PatrolStep> pending;
         lock (_patrolGate)
         {
             pending = _pendingPatrol;
         }
 
-        var patrol = pending.Count == 0 ? steps : PatrolDays.Combine(pending.Concat(steps));
-        if (writePatrol)
+        if (pending.Count == 0)
         {
-            PatrolDays.AddSqlite(connection, tx, patrol);
+            return false;
         }
 
+        using var tx = connection.BeginTransaction(deferred: false);
+        var written = PatrolDays.AddSqlite(connection, tx, pending, () => turn.OthersWaiting, SliceCheckRows);
         tx.Commit();
-        // Only a committed batch changes what is pending: a failed one is retried whole, steps included.
         lock (_patrolGate)
         {
-            _pendingPatrol = writePatrol ? [] : patrol;
+            _pendingPatrol = written == pending.Count ? [] : pending.GetRange(written, pending.Count - written);
+            return _pendingPatrol.Count > 0;
         }
-
-        return moved;
     }
 
     private static async Task<IReadOnlyList<PositionFix>> WriteSqlServerAsync(
@@ -269,7 +371,7 @@ public sealed class PositionRepository(DbConnectionFactory db, TimeProvider time
         return newest.Where(f => replaced.ContainsKey(f.OfficerId)).ToList();
     }
 
-    private static Dictionary<int, PositionFix> ReadLatestSqlite(SqliteConnection connection, SqliteTransaction tx, List<PositionFix> newest)
+    private static Dictionary<int, PositionFix> ReadLatestSqlite(SqliteConnection connection, List<PositionFix> newest)
     {
         var ids = new System.Text.StringBuilder(newest.Count * 6).Append('[');
         foreach (var fix in newest)
@@ -280,7 +382,6 @@ public sealed class PositionRepository(DbConnectionFactory db, TimeProvider time
         ids[^1] = ']';
         var latest = new Dictionary<int, PositionFix>(newest.Count);
         using var command = connection.CreateCommand();
-        command.Transaction = tx;
         command.CommandText = LatestOfOfficersSqliteSql;
         command.Parameters.Add("@Ids", SqliteType.Text).Value = ids.ToString();
         using var reader = command.ExecuteReader();
@@ -427,4 +528,38 @@ public sealed class PositionRepository(DbConnectionFactory db, TimeProvider time
 
         public PositionFix ToFix() => new(OfficerId, Latitude, Longitude, At, Speed, Heading, Accuracy);
     }
+}
+
+/// <summary>How much of one batch <see cref="PositionRepository.WriteBatchAsync(IReadOnlyList{PositionFix}, bool, PositionBatchProgress, CancellationToken)"/> has committed.</summary>
+public sealed class PositionBatchProgress
+{
+    private readonly List<PositionFix> _moved = [];
+    private bool _complete;
+
+    /// <summary>The fixes of the batch before this index are in the track.</summary>
+    public int Committed { get; private set; }
+
+    /// <summary>The committed fixes that moved an officer's latest position (the batch's newest per officer).</summary>
+    public IReadOnlyList<PositionFix> Moved => _moved;
+
+    /// <summary>Transactions committed for the batch: more than one when it stepped aside for a waiting writer.</summary>
+    public int Transactions { get; private set; }
+
+    /// <summary>How many of the batch's newest fixes per officer have been applied to 'latest'.</summary>
+    internal int LatestDone { get; private set; }
+
+    /// <summary>True when the whole batch is in the track and every officer's latest position has been moved.</summary>
+    public bool IsComplete(int batchCount) => _complete && Committed == batchCount;
+
+    internal void Commit(int committed, int latestDone, int latestCount, IEnumerable<PositionFix> moved)
+    {
+        Committed = committed;
+        LatestDone = latestDone;
+        Transactions++;
+        _complete = latestDone == latestCount;
+        _moved.AddRange(moved);
+    }
+
+    /// <summary>The batch's patrol steps, computed before its first write; empty once they are pending.</summary>
+    internal List<PatrolStep>? Steps { get; set; }
 }

@@ -270,16 +270,19 @@ public sealed partial class PositionWriter : IAsyncDisposable
     private async Task WriteAsync(List<PositionFix> batch)
     {
         IReadOnlyList<PositionFix>? moved = null;
+        // Shared by the attempts: a slice committed before a failure is not written again.
+        var progress = new PositionBatchProgress();
+        var patrol = PatrolDue();
         var delay = _options.RetryDelay;
         for (var attempt = 1; moved is null; attempt++)
         {
             try
             {
-                moved = await _repository.WriteBatchAsync(batch, PatrolDue());
+                moved = await _repository.WriteBatchAsync(batch, patrol, progress);
             }
             catch (Exception e) when (attempt < _options.MaxAttempts)
             {
-                LogRetrying(e, batch.Count, attempt, delay);
+                LogRetrying(e, batch.Count - progress.Committed, attempt, delay);
                 // On shutdown the remaining attempts run without back-off, so disposing cannot wait on a long delay.
                 await Task.Delay(delay, _time, _shutdown.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 delay *= 2;
@@ -288,8 +291,15 @@ public sealed partial class PositionWriter : IAsyncDisposable
             catch (Exception e)
 #pragma warning restore CA1031
             {
-                LogGaveUp(e, batch.Count, attempt);
-                Interlocked.Add(ref _failed, batch.Count);
+                LogGaveUp(e, batch.Count - progress.Committed, attempt);
+                Interlocked.Add(ref _written, progress.Committed);
+                Interlocked.Add(ref _failed, batch.Count - progress.Committed);
+                moved = progress.Moved;
+                if (moved.Count > 0)
+                {
+                    await RaiseFlushedAsync(moved);
+                }
+
                 CompleteFlushWaiters();
                 return;
             }

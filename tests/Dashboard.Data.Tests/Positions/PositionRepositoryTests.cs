@@ -117,5 +117,88 @@ public abstract class PositionRepositoryTests : DatabaseTests
 
 public sealed class SqlitePositionRepositoryTests : PositionRepositoryTests
 {
+    private const int Officers = 300;
+
     protected override Task<TestDatabase> CreateEmptyAsync() => Task.FromResult<TestDatabase>(SqliteTestDatabase.Create());
+
+    [Fact]
+    public async Task A_batch_steps_aside_for_waiting_reports_and_ends_exactly_as_if_written_whole()
+    {
+        var batch = Walks(Officers, fixesEach: 60);
+        await using var whole = await SeededAsync();
+        await using var sliced = await SeededAsync();
+        var wholeProgress = new PositionBatchProgress();
+        var wholeMoved = await Positions(whole).WriteBatchAsync(batch, writePatrol: true, wholeProgress, Ct);
+
+        var slicedProgress = new PositionBatchProgress();
+        var (slicedMoved, reports) = await WhileReportsWaitAsync(sliced, () => Positions(sliced).WriteBatchAsync(batch, writePatrol: true, slicedProgress, Ct));
+
+        Assert.Equal(1, wholeProgress.Transactions);
+        Assert.True(slicedProgress.Transactions > 1, "the batch never stepped aside");
+        Assert.True(reports > 0, "no report got the file while the batch was being written");
+        Assert.Equal(wholeMoved, slicedMoved);
+        Assert.Equal(batch.Count, await Positions(sliced).CountTrackRowsAsync(Ct));
+        Assert.Equal(await Positions(whole).LatestAsync(Ct), await Positions(sliced).LatestAsync(Ct));
+        Assert.Equal(await PatrolDaysAsync(whole), await PatrolDaysAsync(sliced));
+    }
+
+    [Fact]
+    public async Task A_failed_batch_retried_with_its_progress_never_writes_a_committed_slice_twice()
+    {
+        var batch = Walks(Officers, fixesEach: 40).Append(Fix(Officers + 1, 10)).ToList(); // the last officer does not exist
+        await using var db = await SeededAsync();
+        var positions = Positions(db);
+        var progress = new PositionBatchProgress();
+
+        await WhileReportsWaitAsync(db, () => Assert.ThrowsAnyAsync<DbException>(() => positions.WriteBatchAsync(batch, writePatrol: true, progress, Ct)));
+        var committed = progress.Committed;
+        await Assert.ThrowsAnyAsync<DbException>(() => positions.WriteBatchAsync(batch, writePatrol: true, progress, Ct));
+
+        Assert.InRange(committed, 0, batch.Count - 1);
+        Assert.Equal(committed, progress.Committed);
+        Assert.Equal(committed, await positions.CountTrackRowsAsync(Ct));
+    }
+
+    private async Task<TestDatabase> SeededAsync()
+    {
+        var db = await CreateSeededAsync();
+        await AddOfficersAsync(db, Officers, Ct);
+        return db;
+    }
+
+    private static PositionRepository Positions(TestDatabase db) => new(db.Factory, new FakeTimeProvider(T0.AddHours(2)));
+
+    // Each officer walks north, one fix every 10 s, interleaved as phones upload them.
+    private static List<PositionFix> Walks(int officers, int fixesEach) =>
+        [.. Enumerable.Range(0, fixesEach).SelectMany(k => Enumerable.Range(1, officers).Select(id =>
+            new PositionFix(id, 29.9 + k * 1e-4, 121.6 + id * 1e-3, T0.AddSeconds(k * 10), null, null, null)))];
+
+    /// <summary>Runs <paramref name="write"/> while reports keep asking for the file, and counts those that got it before it ended.</summary>
+    private static async Task<(T Result, int Reports)> WhileReportsWaitAsync<T>(TestDatabase db, Func<Task<T>> write)
+    {
+        var writing = Task.Run(write, Ct);
+        var reports = 0;
+        while (!writing.IsCompleted)
+        {
+            await using (await db.Factory.WriteTurnAsync(Ct))
+            {
+                if (!writing.IsCompleted)
+                {
+                    reports++;
+                }
+            }
+
+            await Task.Delay(2, Ct);
+        }
+
+        return (await writing, reports);
+    }
+
+    private static async Task<List<(int, string, double, int)>> PatrolDaysAsync(TestDatabase db)
+    {
+        await using var connection = await db.Factory.OpenAsync(Ct);
+        var rows = await Dapper.SqlMapper.QueryAsync<(long, string, double, long)>(connection,
+            "SELECT officer_id, day, distance_m, fixes FROM officer_patrol_days ORDER BY officer_id, day");
+        return [.. rows.Select(r => ((int)r.Item1, r.Item2, Math.Round(r.Item3, 6), (int)r.Item4))];
+    }
 }
