@@ -9,11 +9,13 @@ namespace Dashboard.Data;
 public sealed class DbConnectionFactory
 {
     internal const string WalSqliteSql = "PRAGMA journal_mode=WAL;";
+    internal const string SessionSqliteSql = "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; PRAGMA synchronous=NORMAL;";
+
     // SQLite checkpoints (copies the log back into the file, with an fsync) inside whichever commit takes the log past
     // wal_autocheckpoint pages: at the default of 1,000 that was a position slice every few hundred milliseconds, with a
-    // report waiting behind it for tens of milliseconds. The bulk writer checkpoints before it takes the file (see
-    // Checkpointer); the threshold stays, raised, as a backstop.
-    internal const string SessionSqliteSql = "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=8192;";
+    // report waiting behind it for tens of milliseconds. A single writing process checkpoints before its bulk writer takes
+    // the file (see Checkpointer) and keeps the threshold, raised, as a backstop.
+    internal const string SingleWriterSqliteSql = "PRAGMA wal_autocheckpoint=8192;";
     internal const string CheckpointSqliteSql = "PRAGMA wal_checkpoint(PASSIVE);";
 
     // journal_mode=WAL is persistent in the file, so it is set once per file and process, not on every open.
@@ -28,11 +30,12 @@ public sealed class DbConnectionFactory
     // Across processes (several nodes on one file) SQLite's busy handler backs off up to 100 ms per retry, which a node
     // writing back to back outruns: the other node's report then waits for one of those long sleeps, or several. A lock
     // file polled every millisecond hands the file over as soon as it is free.
-    private static readonly TimeSpan FileLockPoll = TimeSpan.FromMilliseconds(1);
-    private static readonly TimeSpan FileLockPatience = TimeSpan.FromSeconds(30);
+    internal static readonly TimeSpan FileLockPoll = TimeSpan.FromMilliseconds(1);
+    internal static readonly TimeSpan FileLockPatience = TimeSpan.FromSeconds(30);
 
     private readonly string _connectionString;
     private readonly string? _sqliteFile;
+    private readonly bool _checkpointAside;
 
     public DbConnectionFactory(DatabaseOptions options)
     {
@@ -52,6 +55,7 @@ public sealed class DbConnectionFactory
                 && !string.IsNullOrEmpty(builder.DataSource)
                 && !string.Equals(builder.DataSource, ":memory:", StringComparison.Ordinal);
             _sqliteFile = isFile ? Path.GetFullPath(builder.DataSource) : null;
+            _checkpointAside = isFile && options.SingleWriterProcess;
         }
 
         DapperSetup.Register(Provider);
@@ -76,7 +80,7 @@ public sealed class DbConnectionFactory
         await gate.EnterAsync(urgent: true, ct);
         try
         {
-            return new Turn(gate, await LockFileAsync(_sqliteFile, urgent: true, ct));
+            return new Turn(gate, await LockFileAsync(_sqliteFile, ct));
         }
         catch
         {
@@ -97,7 +101,11 @@ public sealed class DbConnectionFactory
             return new BulkWriteTurn(null, null);
         }
 
-        await Checkpointers.GetOrAdd(_sqliteFile, _ => new Checkpointer(_connectionString)).RunIfDueAsync(ct);
+        if (_checkpointAside)
+        {
+            await Checkpointers.GetOrAdd(_sqliteFile, _ => new Checkpointer(_connectionString)).RunIfDueAsync(ct);
+        }
+
         var turn = new BulkWriteTurn(WriteGates.GetOrAdd(_sqliteFile, _ => new WriteGate()), _sqliteFile);
         try
         {
@@ -120,35 +128,30 @@ public sealed class DbConnectionFactory
     /// </summary>
     public static string WaitingLockPath(string sqliteFile) => sqliteFile + "-writer.waiting";
 
-    /// <summary>An exclusive lock (flock) on the writer lock file, released by disposing the stream or by the process ending.</summary>
-    internal static async Task<FileStream> LockFileAsync(string sqliteFile, bool urgent, CancellationToken ct)
+    /// <summary>
+    /// An exclusive lock (flock) on the writer lock file, released by disposing the stream or by the process ending. While it
+    /// waits for another process to let go, it says so on the waiting file, so that process's bulk writer steps aside.
+    /// </summary>
+    private static async Task<FileStream> LockFileAsync(string sqliteFile, CancellationToken ct)
     {
-        var path = WriterLockPath(sqliteFile);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var waited = System.Diagnostics.Stopwatch.StartNew();
         FileStream? waiting = null;
         try
         {
             while (true)
             {
-                // A bulk writer lets a waiting writer of another process have the file first.
-                if (urgent || !OthersWaitingFor(sqliteFile) || waited.Elapsed >= FileLockPatience)
+                if (TryLockFile(sqliteFile, deferToWaiting: false) is { } fileLock)
                 {
-                    try
-                    {
-                        return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
-                    }
-                    catch (IOException ex) when (IsLockConflict(ex) && waited.Elapsed < FileLockPatience)
-                    {
-                        // Another process writes this file now.
-                    }
+                    return fileLock;
                 }
 
-                if (urgent && waiting is null)
+                if (waited.Elapsed >= FileLockPatience)
                 {
-                    waiting = AnnounceWaiting(sqliteFile);
+                    // Throws what keeps the file from being locked.
+                    return new FileStream(WriterLockPath(sqliteFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
                 }
 
+                waiting ??= AnnounceWaiting(sqliteFile);
                 await Task.Delay(FileLockPoll, ct);
             }
         }
@@ -158,6 +161,30 @@ public sealed class DbConnectionFactory
             {
                 await waiting.DisposeAsync();
             }
+        }
+    }
+
+    /// <summary>
+    /// The writer lock file's lock if it is free at once, else null. With <paramref name="deferToWaiting"/> (a bulk writer),
+    /// also null while a writer of another process waits for it.
+    /// </summary>
+    internal static FileStream? TryLockFile(string sqliteFile, bool deferToWaiting)
+    {
+        var path = WriterLockPath(sqliteFile);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        if (deferToWaiting && OthersWaitingFor(sqliteFile))
+        {
+            return null;
+        }
+
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
+        }
+        catch (IOException ex) when (IsLockConflict(ex))
+        {
+            // Another process writes this file now.
+            return null;
         }
     }
 
@@ -372,7 +399,7 @@ public sealed class DbConnectionFactory
                 WalFiles.TryAdd(_sqliteFile, true);
             }
 
-            await ExecuteAsync(connection, SessionSqliteSql, ct);
+            await ExecuteAsync(connection, _checkpointAside ? SessionSqliteSql + " " + SingleWriterSqliteSql : SessionSqliteSql, ct);
             return connection;
         }
         catch
@@ -459,9 +486,24 @@ public sealed class BulkWriteTurn : IAsyncDisposable
 
     internal async ValueTask EnterAsync(CancellationToken ct)
     {
-        await _gate!.EnterAsync(urgent: false, ct);
-        _inGate = true;
-        _fileLock = await DbConnectionFactory.LockFileAsync(_sqliteFile!, urgent: false, ct);
+        // Never holds this process's gate while it waits for another process: this process's short writers then queue for
+        // the file themselves, and say so on the waiting file. It also lets another process's waiting writer go first,
+        // for as long as its patience lasts.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            await _gate!.EnterAsync(urgent: false, ct);
+            _inGate = true;
+            _fileLock = DbConnectionFactory.TryLockFile(_sqliteFile!, deferToWaiting: waited.Elapsed < DbConnectionFactory.FileLockPatience);
+            if (_fileLock is not null)
+            {
+                return;
+            }
+
+            _inGate = false;
+            _gate.Exit();
+            await Task.Delay(DbConnectionFactory.FileLockPoll, ct);
+        }
     }
 
     public ValueTask DisposeAsync() => ReleaseAsync();

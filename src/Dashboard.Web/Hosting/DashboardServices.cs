@@ -276,6 +276,8 @@ public static class DashboardServices
     private static DatabaseOptions ResolveDatabase(ConfigurationManager config, IWebHostEnvironment environment)
     {
         var options = config.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
+        // Nodes behind Redis may share one SQLite file (tests, benches; production nodes share SQL Server).
+        options.SingleWriterProcess = config.GetValue<bool?>("Database:SingleWriterProcess") ?? string.IsNullOrWhiteSpace(config["Redis:Configuration"]);
         if (string.IsNullOrWhiteSpace(options.ConnectionString))
         {
             if (options.Provider == DatabaseProvider.SqlServer)
