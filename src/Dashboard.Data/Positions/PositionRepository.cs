@@ -106,9 +106,9 @@ public sealed class PositionRepository(DbConnectionFactory db, TimeProvider time
     /// Appends every fix to the track, moves each officer's latest position to the newest fix of the batch when that is newer
     /// than the stored one, and adds the patrol distance of the fixes that moved an officer forward in time to their local
     /// days. On SQL Server that is one transaction. On SQLite it is one transaction unless a short writer (a report, a dispatch)
-    /// starts waiting for the file: then the fixes written so far are committed as a slice of their own (each slice is a
-    /// complete batch by these rules, so the result is the same), the waiting writer goes, and the rest follows. Fixes of
-    /// unknown officers fail the slice they are in.
+    /// starts waiting for the file: then what is written so far is committed, the waiting writer goes, and the rest follows
+    /// (the tracks first, then the latest positions, then the distance); the end result is the same as from one transaction.
+    /// Fixes of unknown officers fail the transaction they are in.
     /// </summary>
     /// <returns>The fixes that moved 'latest' (at most one per officer: the newest of the batch).</returns>
     public Task<IReadOnlyList<PositionFix>> WriteBatchAsync(IReadOnlyList<PositionFix> batch, CancellationToken ct = default) =>
