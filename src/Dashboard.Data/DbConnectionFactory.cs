@@ -487,14 +487,20 @@ public sealed class BulkWriteTurn : IAsyncDisposable
     internal async ValueTask EnterAsync(CancellationToken ct)
     {
         // Never holds this process's gate while it waits for another process: this process's short writers then queue for
-        // the file themselves, and say so on the waiting file. It also lets another process's waiting writer go first,
-        // for as long as its patience lasts.
+        // the file themselves, and say so on the waiting file. It also lets another process's waiting writer go first.
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
             await _gate!.EnterAsync(urgent: false, ct);
             _inGate = true;
-            _fileLock = DbConnectionFactory.TryLockFile(_sqliteFile!, deferToWaiting: waited.Elapsed < DbConnectionFactory.FileLockPatience);
+            if (waited.Elapsed >= DbConnectionFactory.FileLockPatience)
+            {
+                // Throws what has kept the file locked (the caller releases the gate), as a short writer's turn does.
+                _fileLock = new FileStream(DbConnectionFactory.WriterLockPath(_sqliteFile!), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
+                return;
+            }
+
+            _fileLock = DbConnectionFactory.TryLockFile(_sqliteFile!, deferToWaiting: true);
             if (_fileLock is not null)
             {
                 return;
