@@ -36,6 +36,7 @@ public sealed class DbConnectionFactory
     private readonly string _connectionString;
     private readonly string? _sqliteFile;
     private readonly bool _checkpointAside;
+    private readonly string _sessionSql = SessionSqliteSql;
 
     public DbConnectionFactory(DatabaseOptions options)
     {
@@ -56,6 +57,10 @@ public sealed class DbConnectionFactory
                 && !string.Equals(builder.DataSource, ":memory:", StringComparison.Ordinal);
             _sqliteFile = isFile ? Path.GetFullPath(builder.DataSource) : null;
             _checkpointAside = isFile && options.SingleWriterProcess;
+            if (_checkpointAside)
+            {
+                _sessionSql = SessionSqliteSql + " " + SingleWriterSqliteSql;
+            }
         }
 
         DapperSetup.Register(Provider);
@@ -76,6 +81,8 @@ public sealed class DbConnectionFactory
             return NoTurn.Instance;
         }
 
+        // The lock files live next to the database, which may not have been opened yet.
+        Directory.CreateDirectory(Path.GetDirectoryName(_sqliteFile)!);
         var gate = WriteGates.GetOrAdd(_sqliteFile, _ => new WriteGate());
         await gate.EnterAsync(urgent: true, ct);
         try
@@ -106,6 +113,7 @@ public sealed class DbConnectionFactory
             await Checkpointers.GetOrAdd(_sqliteFile, _ => new Checkpointer(_connectionString)).RunIfDueAsync(ct);
         }
 
+        Directory.CreateDirectory(Path.GetDirectoryName(_sqliteFile)!);
         var turn = new BulkWriteTurn(WriteGates.GetOrAdd(_sqliteFile, _ => new WriteGate()), _sqliteFile);
         try
         {
@@ -148,7 +156,7 @@ public sealed class DbConnectionFactory
                 if (waited.Elapsed >= FileLockPatience)
                 {
                     // Throws what keeps the file from being locked.
-                    return new FileStream(WriterLockPath(sqliteFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
+                    return LockWriterFile(sqliteFile);
                 }
 
                 waiting ??= AnnounceWaiting(sqliteFile);
@@ -170,8 +178,6 @@ public sealed class DbConnectionFactory
     /// </summary>
     internal static FileStream? TryLockFile(string sqliteFile, bool deferToWaiting)
     {
-        var path = WriterLockPath(sqliteFile);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         if (deferToWaiting && OthersWaitingFor(sqliteFile))
         {
             return null;
@@ -179,7 +185,7 @@ public sealed class DbConnectionFactory
 
         try
         {
-            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
+            return LockWriterFile(sqliteFile);
         }
         catch (IOException ex) when (IsLockConflict(ex))
         {
@@ -187,6 +193,10 @@ public sealed class DbConnectionFactory
             return null;
         }
     }
+
+    /// <summary>The writer lock file's exclusive lock, or the IOException of whoever holds it.</summary>
+    internal static FileStream LockWriterFile(string sqliteFile) =>
+        new(WriterLockPath(sqliteFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
 
     /// <summary>A shared lock on the waiting file, or null when a bulk writer is probing it just now (tried again next poll).</summary>
     private static FileStream? AnnounceWaiting(string sqliteFile)
@@ -399,7 +409,7 @@ public sealed class DbConnectionFactory
                 WalFiles.TryAdd(_sqliteFile, true);
             }
 
-            await ExecuteAsync(connection, _checkpointAside ? SessionSqliteSql + " " + SingleWriterSqliteSql : SessionSqliteSql, ct);
+            await ExecuteAsync(connection, _sessionSql, ct);
             return connection;
         }
         catch
@@ -496,7 +506,7 @@ public sealed class BulkWriteTurn : IAsyncDisposable
             if (waited.Elapsed >= DbConnectionFactory.FileLockPatience)
             {
                 // Throws what has kept the file locked (the caller releases the gate), as a short writer's turn does.
-                _fileLock = new FileStream(DbConnectionFactory.WriterLockPath(_sqliteFile!), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
+                _fileLock = DbConnectionFactory.LockWriterFile(_sqliteFile!);
                 return;
             }
 

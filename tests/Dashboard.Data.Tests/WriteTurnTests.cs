@@ -48,13 +48,7 @@ public sealed class WriteTurnTests : IDisposable
         var database = Path.Combine(_folder, "shared.db");
         Directory.CreateDirectory(_folder);
         // A real second process holding the lock, as another app node would (util-linux flock takes the same flock(2) lock).
-        using var other = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(
-            "flock", [DbConnectionFactory.WriterLockPath(database), "-c", "echo locked; read line"])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        })!;
+        using var other = Hold("--exclusive", DbConnectionFactory.WriterLockPath(database));
         Assert.Equal("locked", await other.StandardOutput.ReadLineAsync(Ct));
 
         var turn = new DbConnectionFactory(new DatabaseOptions { ConnectionString = $"Data Source={database}" }).WriteTurnAsync(Ct).AsTask();
@@ -62,17 +56,12 @@ public sealed class WriteTurnTests : IDisposable
         Assert.False(turn.IsCompleted);
 
         var released = System.Diagnostics.Stopwatch.StartNew();
-        await other.StandardInput.WriteLineAsync("go");
-        await other.StandardInput.FlushAsync(Ct);
-        await other.WaitForExitAsync(Ct);
+        await ReleaseAsync(other);
         await using var mine = await turn.WaitAsync(TimeSpan.FromSeconds(10), Ct);
         Assert.True(released.Elapsed < TimeSpan.FromSeconds(1), $"the turn came {released.ElapsedMilliseconds} ms after the other process let go");
 
         // While this process holds it, the other process cannot take it.
-        using var probe = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(
-            "flock", ["--nonblock", DbConnectionFactory.WriterLockPath(database), "true"]) { UseShellExecute = false })!;
-        await probe.WaitForExitAsync(Ct);
-        Assert.NotEqual(0, probe.ExitCode);
+        Assert.NotEqual(0, await ExclusiveProbeAsync(DbConnectionFactory.WriterLockPath(database)));
     }
 
     [Fact]
