@@ -33,8 +33,13 @@ public sealed class DbConnectionFactory
     internal static readonly TimeSpan FileLockPoll = TimeSpan.FromMilliseconds(1);
     internal static readonly TimeSpan FileLockPatience = TimeSpan.FromSeconds(30);
 
+    // Officer tracks get a SQLite file of their own (see OpenTracksAsync). Its schema is made on the first open per process.
+    internal const string TracksSessionSqliteSql = "PRAGMA busy_timeout=5000; PRAGMA synchronous=NORMAL;";
+    private static readonly ConcurrentDictionary<string, bool> TrackFiles = new(StringComparer.Ordinal);
+
     private readonly string _connectionString;
     private readonly string? _sqliteFile;
+    private readonly string? _tracksConnectionString;
     private readonly bool _checkpointAside;
     private readonly string _sessionSql = SessionSqliteSql;
 
@@ -57,6 +62,12 @@ public sealed class DbConnectionFactory
                 && !string.Equals(builder.DataSource, ":memory:", StringComparison.Ordinal);
             _sqliteFile = isFile ? Path.GetFullPath(builder.DataSource) : null;
             _checkpointAside = isFile && options.SingleWriterProcess;
+            if (_sqliteFile is not null)
+            {
+                TracksFile = TracksFileOf(_sqliteFile);
+                _tracksConnectionString = new SqliteConnectionStringBuilder(options.ConnectionString) { DataSource = TracksFile }.ToString();
+            }
+
             if (_checkpointAside)
             {
                 _sessionSql = SessionSqliteSql + " " + SingleWriterSqliteSql;
@@ -67,6 +78,16 @@ public sealed class DbConnectionFactory
     }
 
     public DatabaseProvider Provider { get; }
+
+    /// <summary>The SQLite file this factory opens, or null (SQL Server, or a SQLite database in memory).</summary>
+    public string? SqliteFile => _sqliteFile;
+
+    /// <summary>The SQLite file that holds the officer tracks of <see cref="SqliteFile"/>, or null when they share the main database.</summary>
+    public string? TracksFile { get; }
+
+    /// <summary>Where the tracks of <paramref name="sqliteFile"/> live: <c>dashboard.db</c> → <c>dashboard.tracks.db</c>, same folder.</summary>
+    public static string TracksFileOf(string sqliteFile) =>
+        Path.Combine(Path.GetDirectoryName(sqliteFile) ?? "", Path.GetFileNameWithoutExtension(sqliteFile) + ".tracks" + Path.GetExtension(sqliteFile));
 
     /// <summary>
     /// Waits for this process's turn to write a SQLite file, then for the file's lock among processes, and holds both until
@@ -113,8 +134,20 @@ public sealed class DbConnectionFactory
             await Checkpointers.GetOrAdd(_sqliteFile, _ => new Checkpointer(_connectionString)).RunIfDueAsync(ct);
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(_sqliteFile)!);
-        var turn = new BulkWriteTurn(WriteGates.GetOrAdd(_sqliteFile, _ => new WriteGate()), _sqliteFile);
+        return await EnterBulkTurnAsync(_sqliteFile, ct);
+    }
+
+    /// <summary>
+    /// The turn to write the tracks file (<see cref="OpenTracksAsync"/>): one writer at a time, in this process and among
+    /// processes on the same file. Nobody else writes that file, so nobody waits there but other writers of tracks.
+    /// </summary>
+    public async ValueTask<BulkWriteTurn> TracksWriteTurnAsync(CancellationToken ct = default) =>
+        TracksFile is null ? new BulkWriteTurn(null, null) : await EnterBulkTurnAsync(TracksFile, ct);
+
+    private static async ValueTask<BulkWriteTurn> EnterBulkTurnAsync(string file, CancellationToken ct)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        var turn = new BulkWriteTurn(WriteGates.GetOrAdd(file, _ => new WriteGate()), file);
         try
         {
             await turn.EnterAsync(ct);
@@ -410,6 +443,39 @@ public sealed class DbConnectionFactory
             }
 
             await ExecuteAsync(connection, _sessionSql, ct);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A connection to the database of the officer tracks: on a SQLite file, a file of its own next to it
+    /// (<see cref="TracksFile"/>), so that appending thousands of fixes a second never holds up a report waiting to write the
+    /// main file; otherwise the main database. Write it only within <see cref="TracksWriteTurnAsync"/>.
+    /// </summary>
+    public async Task<DbConnection> OpenTracksAsync(CancellationToken ct = default)
+    {
+        if (TracksFile is null)
+        {
+            return await OpenAsync(ct);
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(TracksFile)!);
+        var connection = new SqliteConnection(_tracksConnectionString);
+        try
+        {
+            await connection.OpenAsync(ct);
+            await ExecuteAsync(connection, TracksSessionSqliteSql, ct);
+            if (!TrackFiles.ContainsKey(TracksFile))
+            {
+                await ExecuteAsync(connection, WalSqliteSql + " " + Positions.TrackFile.SchemaSqliteSql, ct);
+                TrackFiles.TryAdd(TracksFile, true);
+            }
+
             return connection;
         }
         catch

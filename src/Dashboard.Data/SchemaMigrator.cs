@@ -7,7 +7,8 @@ namespace Dashboard.Data;
 
 /// <summary>
 /// Applies the provider's embedded scripts (<c>NNNN_name.sql</c>) in version order. Each script runs in its own
-/// transaction together with its <c>schema_versions</c> row, so a failed script leaves no trace.
+/// transaction together with its <c>schema_versions</c> row, so a failed script leaves no trace. On a SQLite file it then moves
+/// the officer tracks into their own file (<see cref="Positions.TrackFile"/>).
 /// </summary>
 public sealed class SchemaMigrator(DbConnectionFactory db, TimeProvider? time = null)
 {
@@ -46,6 +47,7 @@ public sealed class SchemaMigrator(DbConnectionFactory db, TimeProvider? time = 
             appliedNow.Add(script.Name);
         }
 
+        await Positions.TrackFile.MoveFromMainAsync(db, ct);
         return appliedNow;
     }
 

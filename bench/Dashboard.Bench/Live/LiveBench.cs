@@ -441,7 +441,7 @@ internal static partial class LiveBench
 
     private static async Task<long> CountTracksAsync(string dbFile)
     {
-        await using var connection = new SqliteConnection($"Data Source={dbFile};Mode=ReadOnly");
+        await using var connection = new SqliteConnection($"Data Source={DbConnectionFactory.TracksFileOf(dbFile)};Mode=ReadOnly");
         await connection.OpenAsync();
         return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM officer_tracks");
     }

@@ -10,9 +10,10 @@ using Microsoft.Data.Sqlite;
 namespace Dashboard.Data.Positions;
 
 /// <summary>
-/// Officer positions: every fix is appended to <c>officer_tracks</c>; <c>officer_positions_latest</c> holds each officer's
-/// newest fix and is never moved back by a fix that arrives late or out of order. In the same transaction, each fix that moves
-/// an officer forward in time adds its distance from the previous one to <c>officer_patrol_days</c> (see <see cref="PatrolWalk"/>).
+/// Officer positions: every fix is appended to <c>officer_tracks</c> (on SQLite in a file of its own, see <see cref="TrackFile"/>);
+/// <c>officer_positions_latest</c> holds each officer's newest fix and is never moved back by a fix that arrives late or out of
+/// order. Each fix that moves an officer forward in time adds its distance from the previous one to <c>officer_patrol_days</c>
+/// (see <see cref="PatrolWalk"/>).
 /// </summary>
 public sealed class PositionRepository(DbConnectionFactory db, TimeProvider time)
 {
@@ -44,10 +45,16 @@ public sealed class PositionRepository(DbConnectionFactory db, TimeProvider time
     internal const string LatestSql = "SELECT " + Columns + " FROM officer_positions_latest ORDER BY officer_id";
     internal const string LatestOfSql = "SELECT " + Columns + " FROM officer_positions_latest WHERE officer_id = @OfficerId";
 
-    // The stored latest fixes of the batch's officers, read before they move: where each officer's patrol walk starts.
+    // The batch's officers with their stored latest fixes, read before they move: where each officer's patrol walk starts. An
+    // officer missing here does not exist, and the tracks file has no foreign key to say so.
     internal const string LatestOfOfficersSqliteSql = """
-        SELECT officer_id, lat, lon, at FROM officer_positions_latest WHERE officer_id IN (SELECT value FROM json_each(@Ids))
+        SELECT o.id, l.lat, l.lon, l.at
+        FROM officers o LEFT JOIN officer_positions_latest l ON l.officer_id = o.id
+        WHERE o.id IN (SELECT value FROM json_each(@Ids))
         """;
+
+    // SQLITE_CONSTRAINT_FOREIGNKEY: what the insert would have failed with if the track had a foreign key.
+    private const int ForeignKeyError = 787;
 
     internal const string InsertTrackSqliteSql = """
         INSERT INTO officer_tracks (officer_id, lat, lon, at, speed, heading, accuracy)
@@ -105,10 +112,11 @@ public sealed class PositionRepository(DbConnectionFactory db, TimeProvider time
     /// <summary>
     /// Appends every fix to the track, moves each officer's latest position to the newest fix of the batch when that is newer
     /// than the stored one, and adds the patrol distance of the fixes that moved an officer forward in time to their local
-    /// days. On SQL Server that is one transaction. On SQLite it is one transaction unless a short writer (a report, a dispatch)
-    /// starts waiting for the file: then what is written so far is committed, the waiting writer goes, and the rest follows
-    /// (the tracks first, then the latest positions, then the distance); the end result is the same as from one transaction.
-    /// Fixes of unknown officers fail the transaction they are in.
+    /// days. On SQL Server that is one transaction. On SQLite the fixes are first appended to the tracks file in one
+    /// transaction; then the latest positions move in the main file, in one transaction unless a short writer (a report, a
+    /// dispatch) starts waiting for it: then what is written so far is committed, the waiting writer goes, and the rest follows;
+    /// the end result is the same as from one transaction. A batch with a fix of an unknown officer fails before anything is
+    /// written.
     /// </summary>
     /// <returns>The fixes that moved 'latest' (at most one per officer: the newest of the batch).</returns>
     public Task<IReadOnlyList<PositionFix>> WriteBatchAsync(IReadOnlyList<PositionFix> batch, CancellationToken ct = default) =>
@@ -186,7 +194,7 @@ public sealed class PositionRepository(DbConnectionFactory db, TimeProvider time
         int officerId, DateTimeOffset from, DateTimeOffset to, int limit = 50_000, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        await using var connection = await db.OpenAsync(ct);
+        await using var connection = await db.OpenTracksAsync(ct);
         var rows = await connection.QueryAsync<FixRow>(new CommandDefinition(
             TrackSql(db.Dialect), new { OfficerId = officerId, From = from, To = to, Limit = limit }, cancellationToken: ct));
         return rows.Select(r => r.ToFix()).ToList();
@@ -194,7 +202,7 @@ public sealed class PositionRepository(DbConnectionFactory db, TimeProvider time
 
     public async Task<long> CountTrackRowsAsync(CancellationToken ct = default)
     {
-        await using var connection = await db.OpenAsync(ct);
+        await using var connection = await db.OpenTracksAsync(ct);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(CountTrackRowsSql(db.Dialect), cancellationToken: ct));
     }
 
@@ -235,10 +243,15 @@ public sealed class PositionRepository(DbConnectionFactory db, TimeProvider time
             // (one loop per process), so what is read here still stands when the upserts run.
             var newest = NewestPerOfficer(batch);
             progress.Steps ??= PatrolWalk.Steps(batch, ReadLatestSqlite(connection, newest).GetValueOrDefault, PatrolZone);
+            if (progress.Committed < batch.Count)
+            {
+                await AppendTracksSqliteAsync(batch, progress, ct);
+            }
+
             await using var turn = await db.BulkWriteTurnAsync(ct);
             while (!progress.IsComplete(batch.Count))
             {
-                WriteSliceSqlite(connection, batch, newest, progress, turn, receivedAt);
+                WriteLatestSliceSqlite(connection, newest, progress, turn, receivedAt);
                 if (progress.IsComplete(batch.Count))
                 {
                     break;
@@ -264,34 +277,48 @@ public sealed class PositionRepository(DbConnectionFactory db, TimeProvider time
     }
 
     /// <summary>
-    /// One transaction: appends fixes to the track from where the progress stands, then moves 'latest' to the batch's newest
-    /// fixes; stops early (and commits) when a short writer is waiting for the file.
+    /// One transaction in the tracks file: appends the fixes from where the progress stands. The inserts run on the
+    /// <see cref="BackgroundLane"/>, so a report being handled meanwhile gets the CPU first.
     /// </summary>
-    private static void WriteSliceSqlite(
-        SqliteConnection connection, IReadOnlyList<PositionFix> batch, List<PositionFix> newest, PositionBatchProgress progress, BulkWriteTurn turn,
-        DateTimeOffset receivedAt)
+    private async Task AppendTracksSqliteAsync(IReadOnlyList<PositionFix> batch, PositionBatchProgress progress, CancellationToken ct)
+    {
+        await using var tracks = (SqliteConnection)await db.OpenTracksAsync(ct);
+        await using var turn = await db.TracksWriteTurnAsync(ct);
+        var from = progress.Committed;
+        await BackgroundLane.RunAsync(() =>
+        {
+            using var tx = tracks.BeginTransaction(deferred: false);
+            using (var insert = new FixCommand(tracks, tx, InsertTrackSqliteSql, receivedAt: null))
+            {
+                for (var i = from; i < batch.Count; i++)
+                {
+                    insert.Execute(batch[i]);
+                }
+            }
+
+            tx.Commit();
+            return true;
+        });
+
+        // Only a committed transaction moves the progress: a failed one is retried from the same place.
+        progress.CommitTracks(batch.Count);
+    }
+
+    /// <summary>
+    /// One transaction in the main file: moves 'latest' to the batch's newest fixes from where the progress stands; stops
+    /// early (and commits) when a short writer is waiting for the file.
+    /// </summary>
+    private static void WriteLatestSliceSqlite(
+        SqliteConnection connection, List<PositionFix> newest, PositionBatchProgress progress, BulkWriteTurn turn, DateTimeOffset receivedAt)
     {
         // BEGIN IMMEDIATE: the write lock is taken here, not half-way through the slice.
         using var tx = connection.BeginTransaction(deferred: false);
-        var end = progress.Committed;
         var latestDone = progress.LatestDone;
+        var start = latestDone;
         var moved = new List<PositionFix>();
         var stepAside = false;
-        if (end < batch.Count)
+        using (var upsert = new FixCommand(connection, tx, UpsertLatestSqliteSql, DateTimeOffsetTypeHandler.ToText(receivedAt)))
         {
-            var start = end;
-            using var insert = new FixCommand(connection, tx, InsertTrackSqliteSql, receivedAt: null);
-            while (end < batch.Count && !stepAside)
-            {
-                insert.Execute(batch[end++]);
-                stepAside = (end - start) % SliceCheckRows == 0 && turn.OthersWaiting;
-            }
-        }
-
-        if (!stepAside && end == batch.Count)
-        {
-            var start = latestDone;
-            using var upsert = new FixCommand(connection, tx, UpsertLatestSqliteSql, DateTimeOffsetTypeHandler.ToText(receivedAt));
             while (latestDone < newest.Count && !stepAside)
             {
                 var fix = newest[latestDone++];
@@ -305,8 +332,7 @@ public sealed class PositionRepository(DbConnectionFactory db, TimeProvider time
         }
 
         tx.Commit();
-        // Only a committed transaction moves the progress: a failed one is retried from the same place.
-        progress.Commit(end, latestDone, newest.Count, moved);
+        progress.CommitLatest(latestDone, newest.Count, moved);
     }
 
     private void AddPending(List<PatrolStep>? steps)
@@ -381,14 +407,27 @@ public sealed class PositionRepository(DbConnectionFactory db, TimeProvider time
 
         ids[^1] = ']';
         var latest = new Dictionary<int, PositionFix>(newest.Count);
+        var known = new HashSet<int>(newest.Count);
         using var command = connection.CreateCommand();
         command.CommandText = LatestOfOfficersSqliteSql;
         command.Parameters.Add("@Ids", SqliteType.Text).Value = ids.ToString();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
+        using (var reader = command.ExecuteReader())
         {
-            var officerId = reader.GetInt32(0);
-            latest[officerId] = new PositionFix(officerId, reader.GetDouble(1), reader.GetDouble(2), ParseStoredInstant(reader.GetString(3)));
+            while (reader.Read())
+            {
+                var officerId = reader.GetInt32(0);
+                known.Add(officerId);
+                if (!reader.IsDBNull(3))
+                {
+                    latest[officerId] = new PositionFix(officerId, reader.GetDouble(1), reader.GetDouble(2), ParseStoredInstant(reader.GetString(3)));
+                }
+            }
+        }
+
+        if (known.Count < newest.Count)
+        {
+            var unknown = newest.Select(f => f.OfficerId).Where(id => !known.Contains(id)).Take(10);
+            throw new SqliteException($"FOREIGN KEY constraint failed: no officer {string.Join(", ", unknown)}; nothing of the batch was written.", ForeignKeyError);
         }
 
         return latest;
@@ -542,7 +581,10 @@ public sealed class PositionBatchProgress
     /// <summary>The committed fixes that moved an officer's latest position (the batch's newest per officer).</summary>
     public IReadOnlyList<PositionFix> Moved => _moved;
 
-    /// <summary>Transactions committed for the batch: more than one when it stepped aside for a waiting writer.</summary>
+    /// <summary>
+    /// Transactions committed for the batch: on SQLite one in the tracks file and one in the main file, more when it stepped
+    /// aside for a waiting writer; one on SQL Server.
+    /// </summary>
     public int Transactions { get; private set; }
 
     /// <summary>How many of the batch's newest fixes per officer have been applied to 'latest'.</summary>
@@ -554,6 +596,17 @@ public sealed class PositionBatchProgress
     internal void Commit(int committed, int latestDone, int latestCount, IEnumerable<PositionFix> moved)
     {
         Committed = committed;
+        CommitLatest(latestDone, latestCount, moved);
+    }
+
+    internal void CommitTracks(int committed)
+    {
+        Committed = committed;
+        Transactions++;
+    }
+
+    internal void CommitLatest(int latestDone, int latestCount, IEnumerable<PositionFix> moved)
+    {
         LatestDone = latestDone;
         Transactions++;
         _complete = latestDone == latestCount;

@@ -7,7 +7,7 @@ public abstract class SchemaMigratorTests : DatabaseTests
 {
     private static readonly string[] EmptyTables =
         ["jurisdictions", "command_centres", "teams", "officers", "grid_captains", "users", "incidents", "incident_events", "incident_photos",
-         "officer_positions_latest", "officer_tracks", "tasks"];
+         "officer_positions_latest", "tasks"];
 
     [Fact]
     public async Task Migrating_an_empty_database_creates_every_table_and_records_the_version()
@@ -21,6 +21,11 @@ public abstract class SchemaMigratorTests : DatabaseTests
         foreach (var table in EmptyTables)
         {
             Assert.Equal(0, await connection.ExecuteScalarAsync<int>($"SELECT COUNT(*) FROM {table}"));
+        }
+
+        await using (var tracks = await db.Factory.OpenTracksAsync(Ct))
+        {
+            Assert.Equal(0, await tracks.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM officer_tracks"));
         }
 
         // The intake script seeds the default enforcement categories.
@@ -72,6 +77,73 @@ public sealed class SqliteSchemaMigratorTests : SchemaMigratorTests
         await using var plain = new SqliteConnection($"Data Source={db.FilePath};Pooling=False");
         await plain.OpenAsync(Ct);
         Assert.Equal("wal", await plain.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
+    }
+
+    [Fact]
+    public async Task The_tracks_live_in_their_own_wal_file_next_to_the_database()
+    {
+        await using var db = SqliteTestDatabase.Create();
+
+        await new SchemaMigrator(db.Factory).MigrateAsync(Ct);
+
+        var tracksFile = Path.Combine(Path.GetDirectoryName(db.FilePath)!, "dashboard.tracks.db");
+        Assert.Equal(tracksFile, db.Factory.TracksFile);
+        await using var main = await db.Factory.OpenAsync(Ct);
+        Assert.Equal(0, await main.ExecuteScalarAsync<int>(Dashboard.Data.Positions.TrackFile.MainHasTracksSqliteSql));
+        await using var plain = new SqliteConnection($"Data Source={tracksFile};Pooling=False");
+        await plain.OpenAsync(Ct);
+        Assert.Equal("wal", await plain.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
+        Assert.Equal(0, await plain.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM officer_tracks"));
+    }
+
+    [Fact]
+    public async Task Tracks_in_the_main_file_from_before_are_moved_into_the_tracks_file_once_with_their_ids()
+    {
+        await using var db = await CreateSeededAsync();
+        var officer = await OfficerIdAsync(db);
+        await using (var main = await db.Factory.OpenAsync(Ct))
+        {
+            // What 0003_positions.sql made and earlier versions wrote to.
+            await main.ExecuteAsync("""
+                CREATE TABLE officer_tracks (
+                    id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, officer_id INTEGER NOT NULL REFERENCES officers (id),
+                    lat REAL NOT NULL, lon REAL NOT NULL, at TEXT NOT NULL, speed REAL NULL, heading REAL NULL, accuracy REAL NULL);
+                """);
+            await main.ExecuteAsync(
+                "INSERT INTO officer_tracks (id, officer_id, lat, lon, at, speed) VALUES (7, @Officer, 29.9, 121.6, '2026-11-20T01:00:00.0000000Z', 3.5), (9, @Officer, 29.91, 121.61, '2026-11-20T01:00:10.0000000Z', NULL)",
+                new { Officer = officer });
+        }
+
+        // A move cut short after the copy: row 7 is in the tracks file already, the main file still has its table.
+        await using (var tracks = await db.Factory.OpenTracksAsync(Ct))
+        {
+            await tracks.ExecuteAsync(
+                "INSERT INTO officer_tracks (id, officer_id, lat, lon, at, speed) VALUES (7, @Officer, 29.9, 121.6, '2026-11-20T01:00:00.0000000Z', 3.5)",
+                new { Officer = officer });
+        }
+
+        Assert.Empty(await new SchemaMigrator(db.Factory).MigrateAsync(Ct));
+
+        await using (var main = await db.Factory.OpenAsync(Ct))
+        {
+            Assert.Equal(0, await main.ExecuteScalarAsync<int>(Dashboard.Data.Positions.TrackFile.MainHasTracksSqliteSql));
+        }
+
+        var positions = new Dashboard.Data.Positions.PositionRepository(db.Factory, TimeProvider.System);
+        Assert.Equal(2, await positions.CountTrackRowsAsync(Ct));
+        await using (var tracks = await db.Factory.OpenTracksAsync(Ct))
+        {
+            Assert.Equal([7L, 9L], await tracks.QueryAsync<long>("SELECT id FROM officer_tracks ORDER BY id"));
+        }
+
+        var track = await positions.TrackAsync(officer, new DateTimeOffset(2026, 11, 20, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 21, 0, 0, 0, TimeSpan.Zero), ct: Ct);
+        Assert.Equal([3.5, null], track.Select(f => f.Speed));
+    }
+
+    private static async Task<int> OfficerIdAsync(TestDatabase db)
+    {
+        await using var connection = await db.Factory.OpenAsync(Ct);
+        return await connection.ExecuteScalarAsync<int>("SELECT MIN(id) FROM officers");
     }
 
     [Fact]

@@ -122,7 +122,7 @@ public sealed class SqlitePositionRepositoryTests : PositionRepositoryTests
     protected override Task<TestDatabase> CreateEmptyAsync() => Task.FromResult<TestDatabase>(SqliteTestDatabase.Create());
 
     [Fact]
-    public async Task A_batch_steps_aside_for_waiting_reports_and_ends_exactly_as_if_written_whole()
+    public async Task A_batch_steps_aside_for_a_waiting_report_and_ends_exactly_as_if_written_whole()
     {
         var batch = Walks(Officers, fixesEach: 60);
         await using var whole = await SeededAsync();
@@ -131,11 +131,23 @@ public sealed class SqlitePositionRepositoryTests : PositionRepositoryTests
         var wholeMoved = await Positions(whole).WriteBatchAsync(batch, writePatrol: true, wholeProgress, Ct);
 
         var slicedProgress = new PositionBatchProgress();
-        var (slicedMoved, reports) = await WhileReportsWaitAsync(sliced, () => Positions(sliced).WriteBatchAsync(batch, writePatrol: true, slicedProgress, Ct));
+        Task<IReadOnlyList<PositionFix>> writing;
+        var first = await sliced.Factory.WriteTurnAsync(Ct); // a report holds the main file
+        writing = Task.Run(() => Positions(sliced).WriteBatchAsync(batch, writePatrol: true, slicedProgress, Ct), Ct);
+        await WaitUntilAsync(() => slicedProgress.Committed == batch.Count);
+        await Task.Delay(200, Ct); // the batch now waits for the main file
+        // The gate passes to the waiting batch at once, so the next report finds it held and waits.
+        await first.DisposeAsync();
+        await using (await sliced.Factory.WriteTurnAsync(Ct))
+        {
+            Assert.False(writing.IsCompleted);
+            Assert.InRange(slicedProgress.LatestDone, 1, Officers - 1);
+        }
 
-        Assert.Equal(1, wholeProgress.Transactions);
-        Assert.True(slicedProgress.Transactions > 1, "the batch never stepped aside");
-        Assert.True(reports > 0, "no report got the file while the batch was being written");
+        var slicedMoved = await writing;
+
+        Assert.Equal(2, wholeProgress.Transactions); // the tracks file, then the main file
+        Assert.True(slicedProgress.Transactions > 2, "the batch never stepped aside");
         Assert.Equal(wholeMoved, slicedMoved);
         Assert.Equal(batch.Count, await Positions(sliced).CountTrackRowsAsync(Ct));
         Assert.Equal(await Positions(whole).LatestAsync(Ct), await Positions(sliced).LatestAsync(Ct));
@@ -143,20 +155,85 @@ public sealed class SqlitePositionRepositoryTests : PositionRepositoryTests
     }
 
     [Fact]
-    public async Task A_failed_batch_retried_with_its_progress_never_writes_a_committed_slice_twice()
+    public async Task A_batch_cut_short_after_its_tracks_and_retried_with_its_progress_appends_them_once()
     {
-        var batch = Walks(Officers, fixesEach: 40).Append(Fix(Officers + 1, 10)).ToList(); // the last officer does not exist
+        var batch = Walks(Officers, fixesEach: 40);
+        await using var whole = await SeededAsync();
+        await Positions(whole).WriteBatchAsync(batch, Ct);
         await using var db = await SeededAsync();
         var positions = Positions(db);
         var progress = new PositionBatchProgress();
+        using var cut = CancellationTokenSource.CreateLinkedTokenSource(Ct);
 
-        await WhileReportsWaitAsync(db, () => Assert.ThrowsAnyAsync<DbException>(() => positions.WriteBatchAsync(batch, writePatrol: true, progress, Ct)));
-        var committed = progress.Committed;
-        await Assert.ThrowsAnyAsync<DbException>(() => positions.WriteBatchAsync(batch, writePatrol: true, progress, Ct));
+        await using (await db.Factory.WriteTurnAsync(Ct)) // a report holds the main file
+        {
+            var first = Task.Run(() => positions.WriteBatchAsync(batch, writePatrol: true, progress, cut.Token), Ct);
+            await WaitUntilAsync(() => progress.Committed == batch.Count || first.IsCompleted);
+            await cut.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+        }
 
-        Assert.InRange(committed, 0, batch.Count - 1);
-        Assert.Equal(committed, progress.Committed);
-        Assert.Equal(committed, await positions.CountTrackRowsAsync(Ct));
+        Assert.Equal(batch.Count, progress.Committed);
+        Assert.Empty(await positions.LatestAsync(Ct));
+
+        var moved = await positions.WriteBatchAsync(batch, writePatrol: true, progress, Ct);
+
+        Assert.Equal(Officers, moved.Count);
+        Assert.Equal(batch.Count, await positions.CountTrackRowsAsync(Ct));
+        Assert.Equal(await Positions(whole).LatestAsync(Ct), await positions.LatestAsync(Ct));
+        Assert.Equal(await PatrolDaysAsync(whole), await PatrolDaysAsync(db));
+    }
+
+    [Fact]
+    public async Task A_report_writes_the_main_file_while_track_appends_hold_the_tracks_file()
+    {
+        await using var db = await SeededAsync();
+        var positions = Positions(db);
+        Task<IReadOnlyList<PositionFix>> writing;
+        await using (var otherNode = (Microsoft.Data.Sqlite.SqliteConnection)await db.Factory.OpenTracksAsync(Ct))
+        {
+            // Another writer of tracks holds the file's write lock, so the batch cannot append.
+            using var held = otherNode.BeginTransaction(deferred: false);
+            writing = Task.Run(() => positions.WriteBatchAsync(Walks(Officers, fixesEach: 10), Ct), Ct);
+            await Task.Delay(100, Ct);
+
+            var report = Task.Run(async () =>
+            {
+                await using (await db.Factory.WriteTurnAsync(Ct))
+                {
+                    await using var main = await db.Factory.OpenAsync(Ct);
+                    await Dapper.SqlMapper.ExecuteAsync(main, "UPDATE officers SET name = name || '' WHERE id = 1");
+                }
+            }, Ct);
+            await report.WaitAsync(TimeSpan.FromSeconds(2), Ct);
+
+            Assert.False(writing.IsCompleted, "the batch did not wait for the tracks file");
+            held.Rollback();
+        }
+
+        Assert.Equal(Officers, (await writing).Count);
+        Assert.Equal(Officers * 10, await positions.CountTrackRowsAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Tracks_are_not_in_the_main_file()
+    {
+        await using var db = await SeededAsync();
+        await Positions(db).WriteBatchAsync([Fix(1, 10)], Ct);
+
+        await using var main = await db.Factory.OpenAsync(Ct);
+        Assert.Equal(0, await Dapper.SqlMapper.ExecuteScalarAsync<int>(main, Dashboard.Data.Positions.TrackFile.MainHasTracksSqliteSql));
+        Assert.Equal(1, await Positions(db).CountTrackRowsAsync(Ct));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), "timed out");
+            await Task.Delay(5, Ct);
+        }
     }
 
     private async Task<TestDatabase> SeededAsync()
@@ -172,27 +249,6 @@ public sealed class SqlitePositionRepositoryTests : PositionRepositoryTests
     private static List<PositionFix> Walks(int officers, int fixesEach) =>
         [.. Enumerable.Range(0, fixesEach).SelectMany(k => Enumerable.Range(1, officers).Select(id =>
             new PositionFix(id, 29.9 + k * 1e-4, 121.6 + id * 1e-3, T0.AddSeconds(k * 10), null, null, null)))];
-
-    /// <summary>Runs <paramref name="write"/> while reports keep asking for the file, and counts those that got it before it ended.</summary>
-    private static async Task<(T Result, int Reports)> WhileReportsWaitAsync<T>(TestDatabase db, Func<Task<T>> write)
-    {
-        var writing = Task.Run(write, Ct);
-        var reports = 0;
-        while (!writing.IsCompleted)
-        {
-            await using (await db.Factory.WriteTurnAsync(Ct))
-            {
-                if (!writing.IsCompleted)
-                {
-                    reports++;
-                }
-            }
-
-            await Task.Delay(2, Ct);
-        }
-
-        return (await writing, reports);
-    }
 
     private static async Task<List<(int, string, double, int)>> PatrolDaysAsync(TestDatabase db)
     {

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Dapper;
+using Dashboard.Data;
 using Dashboard.Data.Positions;
 using Dashboard.Web.Features.Account;
 using Dashboard.Web.Tests.Infrastructure;
@@ -26,7 +27,8 @@ public sealed class MalformedInputFuzzTests : IClassFixture<DashboardAppFactory>
 
     private async Task<long> CountAsync(string table)
     {
-        await using var connection = new SqliteConnection(_factory.ConnectionString);
+        var db = _factory.Services.GetRequiredService<DbConnectionFactory>();
+        await using var connection = table == "officer_tracks" ? await db.OpenTracksAsync() : await db.OpenAsync();
         return await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {table}");
     }
 

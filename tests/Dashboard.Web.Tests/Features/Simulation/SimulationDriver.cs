@@ -1,4 +1,5 @@
 using Dapper;
+using Dashboard.Data;
 using Dashboard.Data.Positions;
 using Dashboard.Web.Features.Simulation;
 using Dashboard.Web.Tests.Infrastructure;
@@ -36,8 +37,7 @@ internal static class SimulationDriver
 
     public static async Task<List<TrackPoint>> TracksAsync(this DashboardAppFactory factory, int? officerId = null)
     {
-        await using var connection = new SqliteConnection(factory.ConnectionString);
-        await connection.OpenAsync(Ct);
+        await using var connection = await factory.Services.GetRequiredService<DbConnectionFactory>().OpenTracksAsync(Ct);
         var rows = await connection.QueryAsync<(long OfficerId, double Lat, double Lon, string At)>(
             "SELECT officer_id, lat, lon, at FROM officer_tracks WHERE @Id IS NULL OR officer_id = @Id ORDER BY officer_id, at", new { Id = officerId });
         return rows.Select(r => new TrackPoint(r.OfficerId, r.Lat, r.Lon, DateTimeOffset.Parse(r.At, System.Globalization.CultureInfo.InvariantCulture))).ToList();
