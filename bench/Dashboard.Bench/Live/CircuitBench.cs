@@ -20,6 +20,9 @@ internal static class CircuitBench
         string Name, string Page, int Tabs, double BeforeMb, double AfterMb, double? PerCircuitMb, double OpenSeconds,
         double? ManagedBeforeMb = null, double? ManagedAfterMb = null, double? ManagedPerCircuitMb = null, double? ManagedClosedMb = null);
 
+    /// <summary>The server's managed heap after a full GC, and the circuits it holds (null when it does not say).</summary>
+    public sealed record Reading(long Managed, int? Circuits);
+
     public sealed record Result(Side Ours, Side Baseline, string Method)
     {
         public double? Ratio => Ours.PerCircuitMb is { } a && Baseline.PerCircuitMb is { } b && b > 0 ? a / b : null;
@@ -31,7 +34,7 @@ internal static class CircuitBench
         Uri app, int? appPid, Uri bare, int barePid, int tabs, string user, string password, TextWriter output, string? adminToken = null)
     {
         using var http = new HttpClient();
-        async Task<long?> Managed(Uri server, string? token)
+        async Task<Reading?> Managed(Uri server, string? token)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(server, "api/v1/diagnostics/memory"));
             if (token is not null)
@@ -46,7 +49,8 @@ internal static class CircuitBench
             }
 
             using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            return json.RootElement.GetProperty("managedBytes").GetInt64();
+            var root = json.RootElement;
+            return new Reading(root.GetProperty("managedBytes").GetInt64(), root.TryGetProperty("circuits", out var circuits) ? circuits.GetInt32() : null);
         }
 
         using var playwright = await Playwright.CreateAsync();
@@ -68,11 +72,11 @@ internal static class CircuitBench
             await login.CloseAsync();
         }, ".queue-list");
         var baseline = await MeasureAsync(browser, "baseline", new Uri(bare, "bare"), barePid, tabs, output, () => Managed(bare, null), _ => Task.CompletedTask, "h1.bare-interactive");
-        return new Result(ours, baseline, "retained managed heap after a full GC with the tabs open − after closing them (what closing them freed; the heap before opening is shown but drifts with the server's own work), ÷ tabs; working set: after − before, ÷ tabs; after one warm-up tab and one unmeasured round of as many tabs; each tab waited until its circuit had rendered");
+        return new Result(ours, baseline, "retained managed heap after a full GC with the tabs open − after closing them (what closing them freed; the heap before opening is shown but drifts with the server's own work), ÷ tabs; working set: after − before, ÷ tabs; after one warm-up tab and one unmeasured round of as many tabs; each tab waited until its circuit had rendered; each heap read before and after waited until the server held no circuit of a closed tab");
     }
 
     private static async Task<Side> MeasureAsync(
-        IBrowser browser, string name, Uri page, int? pid, int tabs, TextWriter output, Func<Task<long?>> managed, Func<IBrowserContext, Task> signIn, string interactiveSelector)
+        IBrowser browser, string name, Uri page, int? pid, int tabs, TextWriter output, Func<Task<Reading?>> managed, Func<IBrowserContext, Task> signIn, string interactiveSelector)
     {
         await using var context = await browser.NewContextAsync();
         await signIn(context);
@@ -94,7 +98,9 @@ internal static class CircuitBench
         await Task.Delay(2000);
 
         const double Mb = 1024 * 1024;
-        var managedBefore = await managed();
+        // Only the warm-up tab is open now; the closed tabs' circuits must be gone before the heap is read.
+        var readBefore = await SettledAsync(managed, circuits: 1);
+        var managedBefore = readBefore?.Managed;
         var before = await ProcessSampler.SettledWorkingSetAsync(pid.Value);
         var clock = Stopwatch.StartNew();
         var opened = new List<IPage>();
@@ -106,19 +112,41 @@ internal static class CircuitBench
         var open = clock.Elapsed.TotalSeconds;
         await Task.Delay(1000);
         var after = await ProcessSampler.SettledWorkingSetAsync(pid.Value, samples: 5);
-        var managedAfter = await managed();
+        var readWith = await managed();
+        var managedAfter = readWith?.Managed;
 
         // The server keeps working meanwhile (clocks breach, writers flush), so the heap before opening drifts: close the tabs
         // the way a browser does (unload disposes the circuit) and read the heap again. What closing them freed is what they held.
         await CloseAllAsync(opened);
         await Task.Delay(2000);
-        var managedClosed = await managed();
+        var readClosed = await SettledAsync(managed, circuits: 1);
+        var managedClosed = readClosed?.Managed;
         double? perCircuit = managedAfter is { } ma && managedClosed is { } mc ? (ma - mc) / Mb / tabs : null;
         var side = new Side(name, page.AbsolutePath, tabs, before / Mb, after / Mb, (after - before) / Mb / tabs, open,
             managedBefore / Mb, managedAfter / Mb, perCircuit, managedClosed / Mb);
         output.WriteLine($"circuits {name}: {tabs} tabs of {page.AbsolutePath} in {open:F1} s; server working set {side.BeforeMb:F1} → {side.AfterMb:F1} MB, {side.PerCircuitMb:F2} MB per circuit; "
-            + $"managed heap after GC {side.ManagedBeforeMb:F1} → {side.ManagedAfterMb:F1} MB with the tabs, {side.ManagedClosedMb:F1} MB after closing them, {side.ManagedPerCircuitMb:F2} MB per circuit");
+            + $"managed heap after GC {side.ManagedBeforeMb:F1} → {side.ManagedAfterMb:F1} MB with the tabs, {side.ManagedClosedMb:F1} MB after closing them, {side.ManagedPerCircuitMb:F2} MB per circuit; "
+            + $"circuits held {readBefore?.Circuits} → {readWith?.Circuits} → {readClosed?.Circuits}");
         return side;
+    }
+
+    /// <summary>
+    /// A heap reading once the server holds no more than <paramref name="circuits"/> circuits (at most 20 s): a closed tab's
+    /// circuit lives on until its unload reaches the server, and until then its memory would count for the tabs measured next.
+    /// </summary>
+    private static async Task<Reading?> SettledAsync(Func<Task<Reading?>> managed, int circuits)
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            var reading = await managed();
+            if (reading?.Circuits is not { } held || held <= circuits || waited.Elapsed > TimeSpan.FromSeconds(20))
+            {
+                return reading;
+            }
+
+            await Task.Delay(250);
+        }
     }
 
     /// <summary>Leaves each tab the way a browser does (unload tells the server to dispose the circuit), then closes it.</summary>

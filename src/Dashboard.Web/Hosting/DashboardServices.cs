@@ -178,6 +178,11 @@ public static class DashboardServices
         // The UI is Chinese: emit CJK as text rather than numeric entities (pages a third the size).
         services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddRazorComponents().AddInteractiveServerComponents();
+        if (config.GetValue<bool>("Diagnostics:Memory"))
+        {
+            services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, CircuitCounter>();
+        }
+
         // Alerts at the bottom left, over the queue's empty end, not over the drawer's header and buttons.
         services.AddMudServices(o => o.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomLeft);
         services.AddProblemDetails();
@@ -243,7 +248,7 @@ public static class DashboardServices
                 GC.Collect();
                 GC.WaitForPendingFinalizers();
                 GC.Collect();
-                return TypedResults.Ok(new { managedBytes = GC.GetTotalMemory(forceFullCollection: true), workingSetBytes = Environment.WorkingSet });
+                return TypedResults.Ok(new { managedBytes = GC.GetTotalMemory(forceFullCollection: true), workingSetBytes = Environment.WorkingSet, circuits = CircuitCounter.Open });
             }).RequireAuthorization(p => p.RequireRole(Roles.Admin)).ExcludeFromDescription();
         }
         // The security headers' own CSP already forbids every frame ancestor; Blazor's second header (frame-ancestors 'self') would only duplicate it.
