@@ -18,8 +18,9 @@ public sealed class DbConnectionFactory
     internal const string SingleWriterSqliteSql = "PRAGMA wal_autocheckpoint=8192;";
     internal const string CheckpointSqliteSql = "PRAGMA wal_checkpoint(PASSIVE);";
 
-    // journal_mode=WAL is persistent in the file, so it is set once per file and process, not on every open.
-    private static readonly ConcurrentDictionary<string, bool> WalFiles = new(StringComparer.Ordinal);
+    // journal_mode=WAL is persistent in the file, so it is set once per file and process, not on every open (and the tracks
+    // file's schema made with it).
+    private static readonly ConcurrentDictionary<string, bool> PreparedFiles = new(StringComparer.Ordinal);
 
     // One writer at a time per SQLite file. SQLite's own busy handling retries with sleeps, so a writer committing back to back
     // (the position writer at thousands of fixes a second) could keep a report waiting for seconds; with this gate a report
@@ -33,9 +34,8 @@ public sealed class DbConnectionFactory
     internal static readonly TimeSpan FileLockPoll = TimeSpan.FromMilliseconds(1);
     internal static readonly TimeSpan FileLockPatience = TimeSpan.FromSeconds(30);
 
-    // Officer tracks get a SQLite file of their own (see OpenTracksAsync). Its schema is made on the first open per process.
+    // Officer tracks get a SQLite file of their own (see OpenTracksAsync).
     internal const string TracksSessionSqliteSql = "PRAGMA busy_timeout=5000; PRAGMA synchronous=NORMAL;";
-    private static readonly ConcurrentDictionary<string, bool> TrackFiles = new(StringComparer.Ordinal);
 
     private readonly string _connectionString;
     private readonly string? _sqliteFile;
@@ -423,33 +423,7 @@ public sealed class DbConnectionFactory
             }
         }
 
-        if (_sqliteFile is not null)
-        {
-            var directory = Path.GetDirectoryName(_sqliteFile);
-            if (!string.IsNullOrEmpty(directory))
-            {
-                Directory.CreateDirectory(directory);
-            }
-        }
-
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(ct);
-            if (_sqliteFile is not null && !WalFiles.ContainsKey(_sqliteFile))
-            {
-                await ExecuteAsync(connection, WalSqliteSql, ct);
-                WalFiles.TryAdd(_sqliteFile, true);
-            }
-
-            await ExecuteAsync(connection, _sessionSql, ct);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
+        return await OpenSqliteAsync(_connectionString, _sqliteFile, _sessionSql, WalSqliteSql, ct);
     }
 
     /// <summary>
@@ -459,21 +433,31 @@ public sealed class DbConnectionFactory
     /// </summary>
     public async Task<DbConnection> OpenTracksAsync(CancellationToken ct = default)
     {
-        if (TracksFile is null)
+        return TracksFile is null
+            ? await OpenAsync(ct)
+            : await OpenSqliteAsync(_tracksConnectionString!, TracksFile, TracksSessionSqliteSql, WalSqliteSql + " " + Positions.TrackFile.SchemaSqliteSql, ct);
+    }
+
+    /// <summary>
+    /// A SQLite connection with the session's pragmas; on the first open of <paramref name="file"/> in this process it also runs
+    /// <paramref name="firstOpenSql"/> (after the session's busy timeout, so several processes preparing the file wait for each other).
+    /// </summary>
+    private static async Task<DbConnection> OpenSqliteAsync(string connectionString, string? file, string sessionSql, string firstOpenSql, CancellationToken ct)
+    {
+        if (Path.GetDirectoryName(file) is { Length: > 0 } directory)
         {
-            return await OpenAsync(ct);
+            Directory.CreateDirectory(directory);
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(TracksFile)!);
-        var connection = new SqliteConnection(_tracksConnectionString);
+        var connection = new SqliteConnection(connectionString);
         try
         {
             await connection.OpenAsync(ct);
-            await ExecuteAsync(connection, TracksSessionSqliteSql, ct);
-            if (!TrackFiles.ContainsKey(TracksFile))
+            await ExecuteAsync(connection, sessionSql, ct);
+            if (file is not null && !PreparedFiles.ContainsKey(file))
             {
-                await ExecuteAsync(connection, WalSqliteSql + " " + Positions.TrackFile.SchemaSqliteSql, ct);
-                TrackFiles.TryAdd(TracksFile, true);
+                await ExecuteAsync(connection, firstOpenSql, ct);
+                PreparedFiles.TryAdd(file, true);
             }
 
             return connection;

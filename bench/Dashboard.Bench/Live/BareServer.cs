@@ -29,7 +29,7 @@ internal static class BareServer
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSignalR();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-        builder.Services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, BareCircuitCounter>();
+        builder.Services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, Dashboard.Web.Hosting.CircuitCounter>();
         builder.Services.AddAntiforgery();
         builder.Services.AddSingleton<BareState>();
         var app = builder.Build();
@@ -41,7 +41,7 @@ internal static class BareServer
             GC.Collect();
             GC.WaitForPendingFinalizers();
             GC.Collect();
-            return Results.Ok(new { managedBytes = GC.GetTotalMemory(forceFullCollection: true), workingSetBytes = Environment.WorkingSet, circuits = BareCircuitCounter.Open });
+            return Results.Ok(new { managedBytes = GC.GetTotalMemory(forceFullCollection: true), workingSetBytes = Environment.WorkingSet, circuits = Dashboard.Web.Hosting.CircuitCounter.Open });
         });
         app.MapHub<BareHub>(HubPath);
         app.MapPost("/template", async (HttpRequest request, BareState state) =>
@@ -195,25 +195,5 @@ public sealed class BareCounter : ComponentBase
         builder.AddAttribute(4, "onclick", EventCallback.Factory.Create(this, () => _count++));
         builder.AddContent(5, _count);
         builder.CloseElement();
-    }
-}
-
-/// <summary>Circuits the bare server holds, as the app's diagnostics report them (see CircuitBench).</summary>
-internal sealed class BareCircuitCounter : Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler
-{
-    private static int _open;
-
-    public static int Open => Volatile.Read(ref _open);
-
-    public override Task OnCircuitOpenedAsync(Microsoft.AspNetCore.Components.Server.Circuits.Circuit circuit, CancellationToken cancellationToken)
-    {
-        Interlocked.Increment(ref _open);
-        return Task.CompletedTask;
-    }
-
-    public override Task OnCircuitClosedAsync(Microsoft.AspNetCore.Components.Server.Circuits.Circuit circuit, CancellationToken cancellationToken)
-    {
-        Interlocked.Decrement(ref _open);
-        return Task.CompletedTask;
     }
 }

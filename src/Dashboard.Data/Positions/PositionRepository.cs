@@ -20,7 +20,7 @@ public sealed class PositionRepository(DbConnectionFactory db, TimeProvider time
     // Patrol days are local days of the command rooms.
     private static readonly TimeZoneInfo PatrolZone = MetricRange.Shanghai;
 
-    // Rows between questions whether a short writer waits: about a millisecond of inserts.
+    // Rows between questions whether a short writer waits: under a millisecond of upserts.
     private const int SliceCheckRows = 64;
 
     private readonly Lock _patrolGate = new();
