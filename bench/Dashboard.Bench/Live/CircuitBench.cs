@@ -18,10 +18,13 @@ internal static class CircuitBench
 {
     public sealed record Side(
         string Name, string Page, int Tabs, double BeforeMb, double AfterMb, double? PerCircuitMb, double OpenSeconds,
-        double? ManagedBeforeMb = null, double? ManagedAfterMb = null, double? ManagedPerCircuitMb = null, double? ManagedClosedMb = null);
+        double? ManagedBeforeMb = null, double? ManagedAfterMb = null, double? ManagedPerCircuitMb = null, double? ManagedClosedMb = null,
+        double? ManagedOpenedMb = null, double SettleSeconds = 0);
 
-    /// <summary>The server's managed heap after a full GC, and the circuits it holds (null when it does not say).</summary>
-    public sealed record Reading(long Managed, int? Circuits);
+    /// <summary>
+    /// The server's managed heap after a full GC, the circuits it holds and its large-object heap (each null when it does not say).
+    /// </summary>
+    public sealed record Reading(long Managed, int? Circuits, long? LargeObjects = null);
 
     public sealed record Result(Side Ours, Side Baseline, string Method)
     {
@@ -31,7 +34,8 @@ internal static class CircuitBench
     }
 
     public static async Task<Result> RunAsync(
-        Uri app, int? appPid, Uri bare, int barePid, int tabs, string user, string password, TextWriter output, string? adminToken = null)
+        Uri app, int? appPid, Uri bare, int barePid, int tabs, string user, string password, TextWriter output, string? adminToken = null,
+        double settleSeconds = 0)
     {
         using var http = new HttpClient();
         async Task<Reading?> Managed(Uri server, string? token)
@@ -50,7 +54,9 @@ internal static class CircuitBench
 
             using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
             var root = json.RootElement;
-            return new Reading(root.GetProperty("managedBytes").GetInt64(), root.TryGetProperty("circuits", out var circuits) ? circuits.GetInt32() : null);
+            // Generations 0, 1, 2, then the large-object heap, then the pinned one.
+            long? large = root.TryGetProperty("generationBytes", out var generations) && generations.GetArrayLength() > 3 ? generations[3].GetInt64() : null;
+            return new Reading(root.GetProperty("managedBytes").GetInt64(), root.TryGetProperty("circuits", out var circuits) ? circuits.GetInt32() : null, large);
         }
 
         using var playwright = await Playwright.CreateAsync();
@@ -70,13 +76,15 @@ internal static class CircuitBench
             await login.ClickAsync("button[type=submit]");
             await login.WaitForURLAsync(u => !u.Contains("/account/login", StringComparison.Ordinal), new() { Timeout = 30_000 });
             await login.CloseAsync();
-        }, ".queue-list");
-        var baseline = await MeasureAsync(browser, "baseline", new Uri(bare, "bare"), barePid, tabs, output, () => Managed(bare, null), _ => Task.CompletedTask, "h1.bare-interactive");
-        return new Result(ours, baseline, "retained managed heap after a full GC with the tabs open − after closing them (what closing them freed; the heap before opening is shown but drifts with the server's own work), ÷ tabs; working set: after − before, ÷ tabs; after one warm-up tab and one unmeasured round of as many tabs; each tab waited until its circuit had rendered; each heap read before and after waited until the server held no circuit of a closed tab");
+        }, ".queue-list", settleSeconds);
+        var baseline = await MeasureAsync(browser, "baseline", new Uri(bare, "bare"), barePid, tabs, output, () => Managed(bare, null), _ => Task.CompletedTask, "h1.bare-interactive", settleSeconds);
+        return new Result(ours, baseline, "retained managed heap after a full GC with the tabs open − after closing them (what closing them freed; the heap before opening is shown but drifts with the server's own work), ÷ tabs; working set: after − before, ÷ tabs; after one warm-up tab and one unmeasured round of as many tabs; each tab waited until its circuit had rendered; each heap read before and after waited until the server held no circuit of a closed tab"
+            + (settleSeconds > 0 ? $"; with the tabs and after closing them, the heap read {settleSeconds:F0} s later (median of three reads 5 s apart), once the shared buffer pools had let go of what the opening and closing used" : ""));
     }
 
     private static async Task<Side> MeasureAsync(
-        IBrowser browser, string name, Uri page, int? pid, int tabs, TextWriter output, Func<Task<Reading?>> managed, Func<IBrowserContext, Task> signIn, string interactiveSelector)
+        IBrowser browser, string name, Uri page, int? pid, int tabs, TextWriter output, Func<Task<Reading?>> managed, Func<IBrowserContext, Task> signIn, string interactiveSelector,
+        double settleSeconds)
     {
         await using var context = await browser.NewContextAsync();
         await signIn(context);
@@ -113,6 +121,12 @@ internal static class CircuitBench
         await Task.Delay(1000);
         var after = await ProcessSampler.SettledWorkingSetAsync(pid.Value, samples: 5);
         var readWith = await managed();
+        var readOpened = readWith;
+        if (settleSeconds > 0)
+        {
+            readWith = await SettledHeapAsync(managed, settleSeconds);
+        }
+
         var managedAfter = readWith?.Managed;
 
         // The server keeps working meanwhile (clocks breach, writers flush), so the heap before opening drifts: close the tabs
@@ -120,13 +134,20 @@ internal static class CircuitBench
         await CloseAllAsync(opened);
         await Task.Delay(2000);
         var readClosed = await SettledAsync(managed, circuits: 1);
+        if (settleSeconds > 0)
+        {
+            readClosed = await SettledHeapAsync(managed, settleSeconds);
+        }
+
         var managedClosed = readClosed?.Managed;
         double? perCircuit = managedAfter is { } ma && managedClosed is { } mc ? (ma - mc) / Mb / tabs : null;
         var side = new Side(name, page.AbsolutePath, tabs, before / Mb, after / Mb, (after - before) / Mb / tabs, open,
-            managedBefore / Mb, managedAfter / Mb, perCircuit, managedClosed / Mb);
+            managedBefore / Mb, managedAfter / Mb, perCircuit, managedClosed / Mb, readOpened?.Managed / Mb, settleSeconds);
         output.WriteLine($"circuits {name}: {tabs} tabs of {page.AbsolutePath} in {open:F1} s; server working set {side.BeforeMb:F1} → {side.AfterMb:F1} MB, {side.PerCircuitMb:F2} MB per circuit; "
             + $"managed heap after GC {side.ManagedBeforeMb:F1} → {side.ManagedAfterMb:F1} MB with the tabs, {side.ManagedClosedMb:F1} MB after closing them, {side.ManagedPerCircuitMb:F2} MB per circuit; "
-            + $"circuits held {readBefore?.Circuits} → {readWith?.Circuits} → {readClosed?.Circuits}");
+            + $"circuits held {readBefore?.Circuits} → {readWith?.Circuits} → {readClosed?.Circuits}"
+            + (settleSeconds > 0 ? $"; read {settleSeconds:F0} s after opening and after closing; right after opening the heap was {side.ManagedOpenedMb:F1} MB" : "")
+            + (readOpened?.LargeObjects is { } large ? $"; large-object heap {large / Mb:F1} MB right after opening, {readWith?.LargeObjects / Mb:F1} MB when read, {readClosed?.LargeObjects / Mb:F1} MB closed" : ""));
         return side;
     }
 
@@ -147,6 +168,31 @@ internal static class CircuitBench
 
             await Task.Delay(250);
         }
+    }
+
+    /// <summary>
+    /// The heap once the shared buffer pools have settled: the array pool keeps a buffer for up to a minute after its last use, so
+    /// right after many tabs opened (or closed) it holds what their first renders used, which no circuit keeps. Waits, then takes
+    /// the median of three reads 5 s apart.
+    /// </summary>
+    private static async Task<Reading?> SettledHeapAsync(Func<Task<Reading?>> managed, double seconds)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(seconds));
+        var reads = new List<Reading>();
+        for (var i = 0; i < 3; i++)
+        {
+            if (i > 0)
+            {
+                await Task.Delay(5000);
+            }
+
+            if (await managed() is { } reading)
+            {
+                reads.Add(reading);
+            }
+        }
+
+        return reads.Count == 0 ? null : reads.OrderBy(r => r.Managed).ElementAt(reads.Count / 2);
     }
 
     /// <summary>Leaves each tab the way a browser does (unload tells the server to dispose the circuit), then closes it.</summary>

@@ -42,7 +42,8 @@ internal static partial class LiveBench
     private const int MaxBatchesInFlight = 6;
 
     public sealed record Settings(
-        int Clients, double ReportsPerSecond, int PositionsPerSecond, double Seconds, int Circuits, Uri? Url, int Seed, bool Circuit, double WarmUpSeconds = 2);
+        int Clients, double ReportsPerSecond, int PositionsPerSecond, double Seconds, int Circuits, Uri? Url, int Seed, bool Circuit, double WarmUpSeconds = 2,
+        double SettleSeconds = 0);
 
     public sealed record Phase(
         string Name, int Clients, double ConnectSeconds, double Seconds,
@@ -163,7 +164,7 @@ internal static partial class LiveBench
                 try
                 {
                     var admin = app is null ? null : await TokenAsync(api, DemoUsers.Admin, DemoPassword);
-                    circuits = await CircuitBench.RunAsync(appBase, app?.ProcessId, bare.BaseAddress, bare.ProcessId, settings.Circuits, DemoUsers.CityOperator, DemoPassword, output, admin);
+                    circuits = await CircuitBench.RunAsync(appBase, app?.ProcessId, bare.BaseAddress, bare.ProcessId, settings.Circuits, DemoUsers.CityOperator, DemoPassword, output, admin, settings.SettleSeconds);
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {

@@ -94,6 +94,28 @@ public sealed class LiveQueueTests : ComponentTestBase
     }
 
     [Fact]
+    public void A_clock_tick_keeps_the_rows_event_handlers_and_a_click_after_it_still_acts_on_the_row()
+    {
+        var township = Township(0);
+        var queue = Render<LiveQueue>(p => p.Add(q => q.Scope, township));
+        Publish(NewIncident(12, township, reportedSecondsAgo: 0));
+        string[] Handlers() => queue.FindAll("[data-incident='12'], [data-incident='12'] button")
+            .SelectMany(e => e.Attributes.Where(a => a.Name.StartsWith("blazor:on", StringComparison.Ordinal)).Select(a => $"{a.Name}={a.Value}"))
+            .ToArray();
+        queue.WaitForAssertion(() => Assert.Equal("1:00", queue.Find("[data-incident='12'] [data-clock=contact] .clock-value").TextContent));
+        var before = Handlers();
+        Assert.Equal(5, before.Length);
+
+        Time.Advance(TimeSpan.FromSeconds(1));
+        queue.WaitForAssertion(() => Assert.Equal("0:59", queue.Find("[data-incident='12'] [data-clock=contact] .clock-value").TextContent));
+
+        // Fresh lambdas would give every handler a new id on each tick, and a circuit holds the old ones until the browser acks.
+        Assert.Equal(before, Handlers());
+        queue.Find("[data-incident='12']").Click();
+        queue.WaitForAssertion(() => Assert.Contains("queue-row-selected", queue.Find("[data-incident='12']").ClassName, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_rows_contact_clock_turns_amber_at_40_s_and_red_at_60_s_as_the_clock_ticks()
     {
         var township = Township(0);
