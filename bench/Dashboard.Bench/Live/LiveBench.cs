@@ -442,6 +442,12 @@ internal static partial class LiveBench
 
     private static async Task<long> CountTracksAsync(string dbFile)
     {
+        // The app makes the tracks file on its first fix.
+        if (!File.Exists(DbConnectionFactory.TracksFileOf(dbFile)))
+        {
+            return 0;
+        }
+
         await using var connection = new SqliteConnection($"Data Source={DbConnectionFactory.TracksFileOf(dbFile)};Mode=ReadOnly");
         await connection.OpenAsync();
         return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM officer_tracks");

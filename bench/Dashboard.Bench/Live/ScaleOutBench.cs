@@ -2,13 +2,14 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Sockets;
 using Dashboard.Core.Jurisdictions;
+using Microsoft.Data.Sqlite;
 
 namespace Dashboard.Bench.Live;
 
 /// <summary>
-/// Two app nodes behind Redis against one node, in the same run and on the same SQLite file: the same clients, reports and
-/// positions, first all on one node (no Redis), then spread over two nodes (Redis backplane and event bus; clients split by
-/// index, requests alternating). Reports the latency, loss and throughput of both and their ratios.
+/// Two app nodes behind Redis against one node, in the same run and from the same database: the same clients, reports and
+/// positions, first all on one node (no Redis), then spread over two nodes sharing one SQLite file (Redis backplane and event
+/// bus; clients split by index, requests alternating). Reports the latency, loss and throughput of both and their ratios.
 /// </summary>
 internal static partial class LiveBench
 {
@@ -24,6 +25,9 @@ internal static partial class LiveBench
         var root = Path.Combine(Path.GetTempPath(), "dashboard-bench", "scaleout-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(root);
         var dbFile = Path.Combine(root, "bench.db");
+        // The two nodes start from a copy of the database as the one node found it: on the one node's file they would also
+        // carry its reports, whose clocks run out (and are escalated) during their own run, a load the one node never had.
+        var twoFile = Path.Combine(root, "bench-two.db");
         using var redis = RedisProcess.Start(root);
         await redis.WaitReadyAsync();
         output.WriteLine($"scale-out: redis-server on 127.0.0.1:{redis.Port}");
@@ -40,6 +44,7 @@ internal static partial class LiveBench
             await using (var single = await StartAppAsync(dbFile, root, log: "one.log"))
             {
                 (tree, officers, users) = await PrepareDatabaseAsync(dbFile);
+                await CopyDatabaseAsync(dbFile, twoFile);
                 specs = Spread(settings.Clients, tree, users);
                 places = Places(tree, settings.Seed, (int)Math.Ceiling(settings.ReportsPerSecond * settings.Seconds * 2) + 1);
                 var node = await NodeAsync(single.BaseAddress, specs, users);
@@ -59,8 +64,8 @@ internal static partial class LiveBench
                 ["Redis__Configuration"] = $"127.0.0.1:{redis.Port}",
                 ["Redis__NodeId"] = nodeId,
             };
-            await using (var a = await StartAppAsync(dbFile, root, redisSettings("a"), "node-a.log"))
-            await using (var b = await StartAppAsync(dbFile, root, redisSettings("b"), "node-b.log"))
+            await using (var a = await StartAppAsync(twoFile, root, redisSettings("a"), "node-a.log"))
+            await using (var b = await StartAppAsync(twoFile, root, redisSettings("b"), "node-b.log"))
             {
                 var nodeA = await NodeAsync(a.BaseAddress, specs, users);
                 var nodeB = await NodeAsync(b.BaseAddress, specs, users);
@@ -73,7 +78,7 @@ internal static partial class LiveBench
                 var target = new Target("two nodes",
                     sp => new Uri(sp.Index % 2 == 0 ? a.BaseAddress : b.BaseAddress, "hubs/command"),
                     sp => () => Task.FromResult<string?>((sp.Index % 2 == 0 ? nodeA : nodeB).Tokens[sp.UserName]),
-                    reports, positions, _ => "api/v1/incidents", a.ProcessId, () => CountTracksAsync(dbFile));
+                    reports, positions, _ => "api/v1/incidents", a.ProcessId, () => CountTracksAsync(twoFile));
                 (two, _, _, _) = await RunPhaseAsync(target, settings, specs, tree, places, officers, category, output, keepClients: false);
                 nodeA.Api.Dispose();
                 nodeB.Api.Dispose();
@@ -98,6 +103,17 @@ internal static partial class LiveBench
                 // A log still open by a dying child: left for the temp cleaner.
             }
         }
+    }
+
+    /// <summary>A consistent copy of a SQLite file that may be in use (its log included), as a new file.</summary>
+    private static async Task CopyDatabaseAsync(string from, string to)
+    {
+        await using var connection = new SqliteConnection($"Data Source={from};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "VACUUM INTO $to";
+        command.Parameters.AddWithValue("$to", to);
+        await command.ExecuteNonQueryAsync();
     }
 
     private sealed record Node(HttpClient Api, ConcurrentDictionary<string, string> Tokens);
