@@ -33,7 +33,6 @@ public sealed class DbConnectionFactory
     // file polled every millisecond hands the file over as soon as it is free.
     internal static readonly TimeSpan FileLockPoll = TimeSpan.FromMilliseconds(1);
     internal static readonly TimeSpan FileLockPatience = TimeSpan.FromSeconds(30);
-    internal static readonly TimeSpan HandOverPatience = TimeSpan.FromMilliseconds(100);
 
     // Officer tracks get a SQLite file of their own (see OpenTracksAsync).
     internal const string TracksSessionSqliteSql = "PRAGMA busy_timeout=5000; PRAGMA synchronous=NORMAL;";
@@ -177,14 +176,6 @@ public sealed class DbConnectionFactory
     private static async Task<FileStream> LockFileAsync(string sqliteFile, CancellationToken ct)
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();
-        // Another process's writer already waiting goes first. Else a process writing back to back (a burst of SLA breaches)
-        // takes the file again within microseconds of letting go, and the other one, polling each millisecond, waits out the
-        // whole burst. Bounded, for a waiter that stopped polling (a frozen process).
-        while (OthersWaitingFor(sqliteFile) && waited.Elapsed < HandOverPatience)
-        {
-            await Task.Delay(FileLockPoll, ct);
-        }
-
         FileStream? waiting = null;
         try
         {

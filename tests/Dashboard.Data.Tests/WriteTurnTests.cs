@@ -158,56 +158,6 @@ public sealed class WriteTurnTests : IDisposable
         await using var _ = await bulkTurn.WaitAsync(TimeSpan.FromSeconds(10), Ct);
     }
 
-    [Fact]
-    public async Task A_writer_lets_another_processs_waiting_writer_take_the_file_first_instead_of_taking_it_back_at_once()
-    {
-        var database = Path.Combine(_folder, "shared.db");
-        Directory.CreateDirectory(_folder);
-        var factory = new DbConnectionFactory(new DatabaseOptions { ConnectionString = $"Data Source={database}" });
-        var first = await factory.WriteTurnAsync(Ct);
-
-        // Another node's report, as the app waits: says so on the waiting file, polls the writer lock, and stops saying so once
-        // it has it (bash with util-linux flock: the same flock(2) locks).
-        using var other = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("bash",
-        [
-            "-c",
-            $"exec 8<>'{DbConnectionFactory.WaitingLockPath(database)}' 9<>'{DbConnectionFactory.WriterLockPath(database)}'; "
-                + "flock --shared 8; echo waiting; until flock --nonblock --exclusive 9; do sleep 0.001; done; flock --unlock 8; echo locked; read line",
-        ])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        })!;
-        Assert.Equal("waiting", await other.StandardOutput.ReadLineAsync(Ct));
-
-        // This process's next writer is queued behind the first when the first lets go: the other node goes in between.
-        var next = factory.WriteTurnAsync(Ct).AsTask();
-        await first.DisposeAsync();
-        Assert.Equal("locked", await other.StandardOutput.ReadLineAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct));
-        Assert.False(next.IsCompleted);
-        await ReleaseAsync(other);
-        await using var _ = await next.WaitAsync(TimeSpan.FromSeconds(10), Ct);
-    }
-
-    [Fact]
-    public async Task A_waiting_writer_of_another_process_that_never_takes_the_file_holds_a_writer_up_only_briefly()
-    {
-        var database = Path.Combine(_folder, "shared.db");
-        Directory.CreateDirectory(_folder);
-        using var frozen = Hold("--shared", DbConnectionFactory.WaitingLockPath(database));
-        Assert.Equal("locked", await frozen.StandardOutput.ReadLineAsync(Ct));
-
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        await using (await new DbConnectionFactory(new DatabaseOptions { ConnectionString = $"Data Source={database}" })
-            .WriteTurnAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct))
-        {
-            Assert.InRange(waited.Elapsed, DbConnectionFactory.HandOverPatience, TimeSpan.FromSeconds(5));
-        }
-
-        await ReleaseAsync(frozen);
-    }
-
     [Theory]
     [InlineData(true)]
     [InlineData(false)] // several processes on the file: SQLite checkpoints inside commits, as by default
