@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Dashboard.Web.Realtime;
 using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -58,6 +59,18 @@ public sealed class HubClient : IAsyncDisposable
         }
 
         await connection.StartAsync(TestContext.Current.CancellationToken);
+        // StartAsync returns at the handshake, before the hub's OnConnectedAsync has put the connection in its scope's group
+        // (with Redis, a SUBSCRIBE): an event published meanwhile misses it. The server answers an invocation only after
+        // OnConnectedAsync, so one round trip means the client is in its group.
+        try
+        {
+            await connection.InvokeAsync<IReadOnlyList<LiveEvent>>(nameof(CommandHub.GetEventsSince), long.MaxValue, TestContext.Current.CancellationToken);
+        }
+        catch (HubException)
+        {
+            // A caller without a scope is refused here, which is an answer all the same.
+        }
+
         return client;
     }
 
