@@ -443,12 +443,13 @@ internal static partial class LiveBench
     private static async Task<long> CountTracksAsync(string dbFile)
     {
         // The app makes the tracks file on its first fix.
-        if (!File.Exists(DbConnectionFactory.TracksFileOf(dbFile)))
+        var tracksFile = DbConnectionFactory.TracksFileOf(dbFile);
+        if (!File.Exists(tracksFile))
         {
             return 0;
         }
 
-        await using var connection = new SqliteConnection($"Data Source={DbConnectionFactory.TracksFileOf(dbFile)};Mode=ReadOnly");
+        await using var connection = new SqliteConnection($"Data Source={tracksFile};Mode=ReadOnly");
         await connection.OpenAsync();
         return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM officer_tracks");
     }
