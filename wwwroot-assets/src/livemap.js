@@ -39,6 +39,7 @@
 //             officerStatus: [5 names], sla: [3 names] }   zh-CN defaults below
 //   statusColors: [5 colours] or { 0: '#..', Available: '#..', ... }   officer status colours
 //   clusterRadius: px (default 70), disableClusteringAtZoom (default 15), gridLabelZoom (default 14)
+//   pulseSeconds: how long a newly breached incident's ring blinks (default 30)
 
 const BACKGROUND = '#07111f';
 const DEFAULT_CENTER = [29.87, 121.55];
@@ -156,6 +157,12 @@ function validNumber(v) {
 
 function key(id) {
   return typeof id === 'string' ? id : String(id);
+}
+
+// Numeric ids in ascending order; any other id sorts first.
+function idOrder(row) {
+  const v = Number(Array.isArray(row) ? row[0] : NaN);
+  return Number.isFinite(v) ? v : Number.MIN_SAFE_INTEGER;
 }
 
 function parseJson(value) {
@@ -455,19 +462,62 @@ function moveInPlace(group, moved) {
   return true;
 }
 
-// ---- incidents (SVG circle markers above the clusters; breached ones get a pulsing CSS ring) ----
+// ---- incidents (SVG circle markers above the clusters; breached ones get a red halo, the newest of them a blinking ring) ----
+
+// Rings mark the most recently breached incidents only, for their first half-minute, and blink (a class on their pane flips a
+// few times a second) rather than animate: in a breach storm a CSS animation per breached incident kept every console's
+// browser drawing thousands of layers at the frame rate, more than a core without a GPU. Older breaches keep the static halo.
+export const PULSE_BUDGET = 8;
+const DEFAULT_PULSE_SECONDS = 30;
+const BLINK_MS = 600;
+const BREACHED_STYLE = { color: '#ff4d4f', weight: 7, opacity: 0.5 };
 
 function incidentStyle(sla) {
-  return { fillColor: SLA_COLORS[sla] };
+  return sla === 2
+    ? { fillColor: SLA_COLORS[2], ...BREACHED_STYLE }
+    : { fillColor: SLA_COLORS[sla], color: INCIDENT_STYLE.color, weight: INCIDENT_STYLE.weight, opacity: INCIDENT_STYLE.opacity };
 }
 
-function pulseMarker(handle, latlng) {
+// handle.breached holds the breached incidents in the order this map saw them breach: the last PULSE_BUDGET ring, each until
+// its half-minute is over. The blink timer runs only while a ring is on the map.
+function syncPulses(handle) {
+  const layer = handle.incidentLayer;
+  const now = Date.now();
+  let unringed = handle.breached.size - PULSE_BUDGET;
+  let rings = 0;
+  for (const rec of handle.breached.values()) {
+    const ring = unringed-- <= 0 && now - rec.breachedAt < handle.pulseMs;
+    if (ring && !rec.pulse) {
+      rec.pulse = pulseMarker(rec.id, rec.marker.getLatLng());
+      layer.addLayer(rec.pulse);
+    } else if (!ring && rec.pulse) {
+      layer.removeLayer(rec.pulse);
+      rec.pulse = null;
+    }
+    if (ring) rings++;
+  }
+  if (rings > 0 && !handle.blinkTimer) {
+    handle.blinkTimer = setInterval(() => blink(handle), BLINK_MS);
+  } else if (rings === 0 && handle.blinkTimer) {
+    clearInterval(handle.blinkTimer);
+    handle.blinkTimer = null;
+  }
+}
+
+function blink(handle) {
+  if (handle.disposed) return;
+  handle.blinkOn = !handle.blinkOn;
+  handle.map.getPane('lmPulse')?.classList.toggle('lm-blink-on', handle.blinkOn);
+  syncPulses(handle);
+}
+
+function pulseMarker(id, latlng) {
   const L = globalThis.L;
   return L.marker(latlng, {
     pane: 'lmPulse',
     interactive: false,
     keyboard: false,
-    icon: L.divIcon({ className: 'lm-pulse', iconSize: [44, 44], html: '<span></span><span></span>' }),
+    icon: L.divIcon({ className: 'lm-pulse', iconSize: [44, 44], html: `<span data-incident="${escapeHtml(String(id))}"></span><span></span>` }),
   });
 }
 
@@ -477,17 +527,21 @@ function applyIncidents(handle, rows, removals, fullSnapshot) {
   const layer = handle.incidentLayer;
   const seen = fullSnapshot ? new Set() : null;
   const touched = [];
+  let breachedChanged = false;
 
   const remove = k => {
     const rec = incidents.get(k);
     if (!rec) return;
     layer.removeLayer(rec.marker);
     if (rec.pulse) layer.removeLayer(rec.pulse);
+    breachedChanged = handle.breached.delete(k) || breachedChanged;
     incidents.delete(k);
     touched.push(k);
   };
 
-  for (const row of rows ?? []) {
+  // A snapshot does not say when each incident breached: the newest reports stand in for the newest breaches.
+  const ordered = fullSnapshot && Array.isArray(rows) ? [...rows].sort((a, b) => idOrder(a) - idOrder(b)) : rows;
+  for (const row of ordered ?? []) {
     if (!Array.isArray(row) || row.length < 3 || !validNumber(row[1]) || !validNumber(row[2])) continue;
     const id = row[0];
     const k = key(id);
@@ -515,12 +569,16 @@ function applyIncidents(handle, rows, removals, fullSnapshot) {
       rec.sla = sla;
       rec.status = status;
     }
-    if (sla === 2 && !rec.pulse) {
-      rec.pulse = pulseMarker(handle, latlng);
-      layer.addLayer(rec.pulse);
-    } else if (sla !== 2 && rec.pulse) {
-      layer.removeLayer(rec.pulse);
-      rec.pulse = null;
+    if (sla === 2 && !handle.breached.has(k)) {
+      rec.breachedAt = Date.now();
+      handle.breached.set(k, rec);
+      breachedChanged = true;
+    } else if (sla !== 2 && handle.breached.delete(k)) {
+      breachedChanged = true;
+      if (rec.pulse) {
+        layer.removeLayer(rec.pulse);
+        rec.pulse = null;
+      }
     }
   }
 
@@ -529,6 +587,7 @@ function applyIncidents(handle, rows, removals, fullSnapshot) {
   } else {
     for (const id of removals ?? []) remove(key(id));
   }
+  if (breachedChanged) syncPulses(handle);
   for (const k of touched) refreshLinesOfIncident(handle, k);
 }
 
@@ -696,7 +755,11 @@ export function create(element, options, dotnetRef) {
     trackRenderer: L.canvas({ pane: 'lmTrack', padding: 0.3 }),
     incidentRenderer: L.svg({ pane: 'lmIncidents', padding: 0.3 }),
     officers: new Map(),        // key → circleMarker (with _lmId, _lmStatus)
-    incidents: new Map(),       // key → { id, marker, pulse, sla, status }
+    incidents: new Map(),       // key → { id, marker, pulse, sla, status, breachedAt }
+    breached: new Map(),        // key → the same record, for the breached ones, in the order they breached
+    pulseMs: (Number.isFinite(o.pulseSeconds) && o.pulseSeconds >= 0 ? o.pulseSeconds : DEFAULT_PULSE_SECONDS) * 1000,
+    blinkTimer: null,
+    blinkOn: false,
     lines: [],                  // { o: officer key, i: incident key, line: L.Polyline | null }
     linesByOfficer: new Map(),
     linesByIncident: new Map(),
@@ -906,6 +969,8 @@ export function dispose(handle) {
   if (!handle || handle.disposed) return;
   handle.disposed = true;
   handle.resizeObserver?.disconnect();
+  if (handle.blinkTimer) clearInterval(handle.blinkTimer);
+  handle.blinkTimer = null;
   const resolve = handle.chunkResolve;
   handle.chunkResolve = null;
   handle.chunkWait = null;
@@ -916,6 +981,7 @@ export function dispose(handle) {
   handle.map.remove();
   handle.officers.clear();
   handle.incidents.clear();
+  handle.breached.clear();
   handle.lines = [];
   handle.linesByOfficer.clear();
   handle.linesByIncident.clear();

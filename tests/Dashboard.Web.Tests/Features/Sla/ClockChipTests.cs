@@ -57,6 +57,31 @@ public sealed class ClockChipTests : ComponentTestBase
     }
 
     [Fact]
+    public void A_running_clock_past_its_deadline_blinks_lit_on_odd_seconds_over_and_a_stopped_one_does_not()
+    {
+        var incident = Reported();
+        var start = incident.ReportedAt;
+        var chip = Chip(incident);
+        string? Blink() => chip.Find("[data-clock]").GetAttribute("data-blink");
+        Assert.Null(Blink());
+
+        AdvanceTo(chip, TimeSpan.FromMilliseconds(59_999), start);
+        Assert.Null(Blink());
+        AdvanceTo(chip, TimeSpan.FromSeconds(60), start);
+        Assert.Equal("on", Blink());
+        AdvanceTo(chip, TimeSpan.FromMilliseconds(60_999), start);
+        Assert.Equal("on", Blink());
+        AdvanceTo(chip, TimeSpan.FromSeconds(61), start);
+        Assert.Equal("off", Blink());
+        AdvanceTo(chip, TimeSpan.FromSeconds(62.5), start);
+        Assert.Equal("on", Blink());
+
+        chip.Render(p => p.Add(c => c.Incident, incident with { ContactedAt = start.AddSeconds(62), Status = IncidentStatus.Contacted }));
+        Assert.Null(Blink());
+        Assert.Equal("Missed", chip.Find("[data-clock]").GetAttribute("data-state"));
+    }
+
+    [Fact]
     public void A_stopped_clock_shows_the_time_it_took_green_when_in_time_and_red_when_late()
     {
         var incident = Reported();
