@@ -7,6 +7,7 @@ using Dashboard.Bench.Live;
 // dotnet run -c Release --project bench/Dashboard.Bench -- positions [--quick] [--json out.json] [--producers N]
 // dotnet run -c Release --project bench/Dashboard.Bench -- recommend [--quick] [--json out.json]
 // dotnet run -c Release --project bench/Dashboard.Bench -- metrics [--quick] [--json out.json]
+// dotnet run -c Release --project bench/Dashboard.Bench -- storm [--quick] [--json out.json] [--reports N] [--tabs K]
 const string Usage = """
     usage: Dashboard.Bench [live] [--quick] [--json out.json] [--url http://host:port] [--clients N] [--reports R/s]
                            [--positions P/s] [--seconds S] [--warmup S] [--circuits K] [--settle S] [--no-circuits] [--seed N]
@@ -14,6 +15,7 @@ const string Usage = """
            Dashboard.Bench positions [--quick] [--json out.json] [--producers N]
            Dashboard.Bench recommend [--quick] [--json out.json]
            Dashboard.Bench metrics [--quick] [--json out.json] [--db file-to-reuse-and-keep]
+           Dashboard.Bench storm [--quick] [--json out.json] [--reports N] [--tabs K]
     """;
 
 var mode = args.Length == 0 || args[0].StartsWith("--", StringComparison.Ordinal) ? "live" : args[0];
@@ -23,7 +25,7 @@ if (mode == "baseline-server")
     return await Dashboard.Bench.Live.BareServer.RunAsync(args[1..]);
 }
 
-if (mode is not ("live" or "scaleout" or "positions" or "recommend" or "metrics"))
+if (mode is not ("live" or "scaleout" or "positions" or "recommend" or "metrics" or "storm"))
 {
     await Console.Error.WriteLineAsync(Usage);
     return 2;
@@ -70,6 +72,14 @@ else if (mode == "live")
     };
     var live = await LiveBench.RunAsync(settings, Console.Out);
     (report, passed) = (live, live.Passed);
+}
+else if (mode == "storm")
+{
+    // R reports nobody answers breach together a minute later, in front of K open dashboards.
+    var settings = quick ? new LiveBench.StormSettings(Reports: 500, Tabs: 3, CalmSeconds: 10, StormSeconds: 20) : new LiveBench.StormSettings(Reports: 1_500, Tabs: 5, CalmSeconds: 20, StormSeconds: 40);
+    settings = settings with { Reports = Int("--reports") ?? settings.Reports, Tabs = Int("--tabs") ?? settings.Tabs };
+    var storm = await LiveBench.RunStormAsync(settings, Console.Out);
+    (report, passed) = (storm, storm.Passed);
 }
 else if (mode == "positions")
 {
