@@ -709,7 +709,7 @@ export function create(element, options, dotnetRef) {
   const L = leaflet();
   watchClusterChanges(L);
   if (!(element instanceof HTMLElement)) throw new Error('livemap.create: element must be an HTML element (ElementReference).');
-  const o = options ?? {};
+  const o = parseJson(options) ?? {};
   const labels = { ...DEFAULT_LABELS, ...(o.labels ?? {}) };
   if (!Array.isArray(labels.officerStatus) || labels.officerStatus.length < 5) labels.officerStatus = DEFAULT_LABELS.officerStatus;
   if (!Array.isArray(labels.sla) || labels.sla.length < 3) labels.sla = DEFAULT_LABELS.sla;

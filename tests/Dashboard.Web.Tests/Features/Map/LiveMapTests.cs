@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Bunit;
 using Dashboard.Core.Jurisdictions;
 using Dashboard.Core.Positions;
@@ -36,8 +37,9 @@ public sealed class LiveMapTests : ComponentTestBase
 
         var map = Render<LiveMap>(p => p.Add(m => m.Scope, Township));
         map.WaitForAssertion(() => Assert.Single(_module.Invocations["setOfficers"]));
-        var snapshot = (IReadOnlyList<object[]>)_module.Invocations["setOfficers"][0].Arguments[1]!;
-        Assert.Equal([mine.Id], snapshot.Select(r => (int)r[0]).ToArray());
+        // Rows go as JSON text: [[id, lat, lon, status], ...].
+        using var snapshot = JsonDocument.Parse((string)_module.Invocations["setOfficers"][0].Arguments[1]!);
+        Assert.Equal([mine.Id], snapshot.RootElement.EnumerateArray().Select(r => r[0].GetInt32()).ToArray());
 
         await Feed.OnFlushedAsync([
             new PositionFix(mine.Id, 29.96, 121.61, Time.GetUtcNow()),
@@ -47,10 +49,8 @@ public sealed class LiveMapTests : ComponentTestBase
 
         map.WaitForAssertion(() => Assert.Single(_module.Invocations["updateOfficers"]));
         var update = _module.Invocations["updateOfficers"][0];
-        var upserts = (IReadOnlyList<object[]>)update.Arguments[1]!;
-        var row = Assert.Single(upserts);
-        Assert.Equal(new object[] { mine.Id, 29.96, 121.61, 0 }, row);
-        Assert.Empty((IReadOnlyList<int>)update.Arguments[2]!);
+        Assert.Equal($"[[{mine.Id},29.96,121.61,0]]", update.Arguments[1]);
+        Assert.Equal("[]", update.Arguments[2]);
         Assert.Single(_module.Invocations["setOfficers"]);
     }
 

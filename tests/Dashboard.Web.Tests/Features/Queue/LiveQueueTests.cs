@@ -116,6 +116,44 @@ public sealed class LiveQueueTests : ComponentTestBase
     }
 
     [Fact]
+    public void A_row_off_screen_for_a_few_ticks_lets_go_of_its_handlers_and_one_on_screen_keeps_them()
+    {
+        var township = Township(0);
+        var queue = Render<LiveQueue>(p => p.Add(q => q.Scope, township));
+        var contacted = NewIncident(21, township, reportedSecondsAgo: 0) with { Status = IncidentStatus.Contacted, ContactedAt = Time.GetUtcNow() };
+        Publish(NewIncident(20, township, reportedSecondsAgo: 0));
+        Publish(contacted, IncidentEventTypes.Contacted);
+        string[] Handlers(long id) => queue.FindAll($"[data-incident='{id}'], [data-incident='{id}'] button")
+            .SelectMany(e => e.Attributes.Where(a => a.Name.StartsWith("blazor:on", StringComparison.Ordinal)).Select(a => $"{a.Name}={a.Value}"))
+            .ToArray();
+        queue.WaitForAssertion(() => Assert.Equal(2, queue.FindAll(".queue-row").Count));
+        var reportedBefore = Handlers(20);
+        var contactedBefore = Handlers(21);
+
+        // Only the contacted incident is on screen for five ticks.
+        queue.Find("select[data-filter=status]").Change("Contacted");
+        queue.WaitForAssertion(() => Assert.Single(queue.FindAll(".queue-row")));
+        for (var second = 1; second <= 5; second++)
+        {
+            Time.Advance(TimeSpan.FromSeconds(1));
+            var age = $"{second}秒";
+            queue.WaitForAssertion(() => Assert.Equal(age, queue.Find("[data-incident='21'] .queue-age").TextContent));
+        }
+
+        Assert.Equal(contactedBefore, Handlers(21));
+        queue.Find("select[data-filter=status]").Change("");
+        queue.WaitForAssertion(() => Assert.Equal(2, queue.FindAll(".queue-row").Count));
+        var reportedAfter = Handlers(20);
+        Assert.Equal(reportedBefore.Length, reportedAfter.Length);
+        Assert.Empty(reportedAfter.Intersect(reportedBefore));
+        Assert.Equal(contactedBefore, Handlers(21));
+
+        // The new handlers act on their row.
+        queue.Find("[data-incident='20']").Click();
+        queue.WaitForAssertion(() => Assert.Contains("queue-row-selected", queue.Find("[data-incident='20']").ClassName, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_rows_contact_clock_turns_amber_at_40_s_and_red_at_60_s_as_the_clock_ticks()
     {
         var township = Township(0);
