@@ -6,8 +6,9 @@ namespace Dashboard.E2E;
 
 /// <summary>
 /// A breach storm must not swamp the operator's browser: on the live map only the newest breaches ring (the others keep a static
-/// red halo), a ring blinks for half a minute and goes, and nothing on the console animates forever. An endless CSS animation per
-/// breached incident kept five headless consoles above 1.7 cores, and leaving a page took seconds.
+/// red halo), and a ring blinks for half a minute and goes. An endless CSS animation per breached incident kept five headless
+/// consoles above 1.7 cores, and leaving a page took seconds. (That nothing on the console animates forever is checked in
+/// <see cref="BreachTests"/>, on a real breach.)
 /// </summary>
 [Collection(ConsoleFlows.Name)]
 public sealed class BreachStormTests(ConsoleFixture fixture)
@@ -70,50 +71,6 @@ public sealed class BreachStormTests(ConsoleFixture fixture)
         Assert.True(root.GetProperty("ringsGone").GetBoolean(), "the rings outlived their time");
         Assert.Equal(39, root.GetProperty("haloedAfter").GetInt32());
         Assert.Equal(0, root.GetProperty("animations").GetInt32());
-        session.AssertClean();
-    }
-
-    [Fact]
-    public async Task A_breached_clock_blinks_with_the_servers_seconds_and_nothing_on_the_console_animates_forever()
-    {
-        var tree = fixture.App.City.Tree;
-        var township = tree.ChildrenOf(tree.ChildrenOf(tree.Root.Code)[0].Code)[0];
-        var grid = tree.ChildrenOf(township.Code)[0];
-
-        await using var session = await fixture.NewSessionAsync();
-        var page = await session.SignedInPageAsync(Device.Desktop, "township_op", "/");
-        await Expect(page.Locator(".live-map.leaflet-container")).ToBeVisibleAsync();
-
-        var point = grid.Boundary.InteriorPoint;
-        var reported = await fixture.Api.PostAsync("captain", "api/v1/incidents", new
-        {
-            clientId = Guid.NewGuid().ToString("N"),
-            category = ConsoleApp.BreachCategory,
-            description = "夜间施工噪声扰民",
-            lat = point.Y,
-            lon = point.X,
-        });
-        var id = reported.GetProperty("id").GetInt64();
-
-        var contact = page.Locator($".queue-row[data-incident='{id}'] [data-clock=contact]");
-        await Expect(contact).ToHaveAttributeAsync("data-colour", "red");
-        // Lit on odd seconds over, dark on even ones: the per-second render flips it, no CSS animation runs it.
-        await Expect(contact).ToHaveAttributeAsync("data-blink", "on");
-        await Expect(contact).ToHaveAttributeAsync("data-blink", "off");
-        await Expect(contact).ToHaveAttributeAsync("data-blink", "on");
-        Assert.Equal("none", await contact.EvaluateAsync<string>("e => getComputedStyle(e).animationName"));
-        var ring = page.Locator($".lm-pulse span[data-incident='{id}']");
-        await Expect(ring).ToHaveCountAsync(1);
-
-        var endless = await page.EvaluateAsync<string[]>("""
-            () => document.getAnimations()
-              .filter(a => a.effect && a.effect.getTiming().iterations === Infinity)
-              .map(a => (a.animationName ?? 'script') + ' on ' + (a.effect.target?.className ?? '?'))
-            """);
-        Assert.Empty(endless);
-
-        await fixture.Api.PostAsync("admin", $"api/v1/incidents/{id}/cancel", new { reason = "end-to-end test finished" });
-        await Expect(ring).ToHaveCountAsync(0);
         session.AssertClean();
     }
 }

@@ -42,6 +42,19 @@ public sealed class BreachTests(ConsoleFixture fixture)
         await Expect(contact).ToHaveAttributeAsync("data-colour", "red");
         await Expect(contact).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\bclock-red\b"));
         await Expect(contact.Locator(".clock-value")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\+0:\d\d$"));
+        // A red clock blinks with the server's seconds (lit on odd seconds over) and the map rings the new breach; nothing on the
+        // console runs an endless animation, which kept a console's browser drawing at the frame rate in a breach storm.
+        await Expect(contact).ToHaveAttributeAsync("data-blink", "on");
+        await Expect(contact).ToHaveAttributeAsync("data-blink", "off");
+        Assert.Equal("none", await contact.EvaluateAsync<string>("e => getComputedStyle(e).animationName"));
+        var ring = townshipPage.Locator($".lm-pulse span[data-incident='{id}']");
+        await Expect(ring).ToHaveCountAsync(1);
+        var endless = await townshipPage.EvaluateAsync<string[]>("""
+            () => document.getAnimations()
+              .filter(a => a.effect && a.effect.getTiming().iterations === Infinity)
+              .map(a => (a.animationName ?? 'script') + ' on ' + String(a.effect.target?.className ?? '?'))
+            """);
+        Assert.Empty(endless);
 
         var escalated = districtPage.Locator($".queue-row[data-incident='{id}']");
         await Expect(escalated).ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\bqueue-row-escalated\b"));
@@ -52,6 +65,7 @@ public sealed class BreachTests(ConsoleFixture fixture)
 
         // Out of the way of the other flows: a breach escalates again every target's worth of time.
         await fixture.Api.PostAsync("admin", $"api/v1/incidents/{id}/cancel", new { reason = "end-to-end test finished" });
+        await Expect(ring).ToHaveCountAsync(0);
         session.AssertClean();
     }
 }

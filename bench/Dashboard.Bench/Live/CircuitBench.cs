@@ -9,7 +9,8 @@ namespace Dashboard.Bench.Live;
 /// the baseline process. Each side: one warm-up tab first (first-use JIT and caches are not per circuit) and one unmeasured round
 /// of K tabs (pools that grow once with many connections are not per circuit either), then the working
 /// set settled over a few samples, K more tabs each waited until interactive, settled again; (after − before) / K; the managed heap
-/// is read once more after the K tabs closed, and its figure is (with the tabs − after closing them) / K: what they held.
+/// is read before, with the tabs and once more after the K tabs closed, and its figure is (with the tabs − the heap without them
+/// at that moment, on the line between the readings before and after) / K: what they held, the server's own drift taken out.
 /// Both sides are measured two ways: the working set (all memory, garbage not yet collected included) and the managed heap that
 /// survives a full collection, read from each server's diagnostics endpoint (the app maps it only with Diagnostics:Memory=true,
 /// for Admin) — what a circuit really keeps. The target is judged on the latter.
@@ -19,7 +20,7 @@ internal static class CircuitBench
     public sealed record Side(
         string Name, string Page, int Tabs, double BeforeMb, double AfterMb, double? PerCircuitMb, double OpenSeconds,
         double? ManagedBeforeMb = null, double? ManagedAfterMb = null, double? ManagedPerCircuitMb = null, double? ManagedClosedMb = null,
-        double? ManagedOpenedMb = null, double SettleSeconds = 0);
+        double? ManagedOpenedMb = null, double SettleSeconds = 0, double? ManagedVsClosedMb = null, double? ManagedVsBeforeMb = null);
 
     /// <summary>
     /// The server's managed heap after a full GC, the circuits it holds and its large-object heap (each null when it does not say).
@@ -78,8 +79,8 @@ internal static class CircuitBench
             await login.CloseAsync();
         }, ".queue-list", settleSeconds);
         var baseline = await MeasureAsync(browser, "baseline", new Uri(bare, "bare"), barePid, tabs, output, () => Managed(bare, null), _ => Task.CompletedTask, "h1.bare-interactive", settleSeconds);
-        return new Result(ours, baseline, "retained managed heap after a full GC with the tabs open − after closing them (what closing them freed; the heap before opening is shown but drifts with the server's own work), ÷ tabs; working set: after − before, ÷ tabs; after one warm-up tab and one unmeasured round of as many tabs; each tab waited until its circuit had rendered; each heap read before and after waited until the server held no circuit of a closed tab"
-            + (settleSeconds > 0 ? $"; with the tabs and after closing them, the heap read {settleSeconds:F0} s later (median of three reads 5 s apart), once the shared buffer pools had let go of what the opening and closing used" : ""));
+        return new Result(ours, baseline, "retained managed heap after a full GC with the tabs open − without them at that moment (on the line from the reading before opening to the one after closing: the server's own heap drifts), ÷ tabs; working set: after − before, ÷ tabs; after one warm-up tab and one unmeasured round of as many tabs; each tab waited until its circuit had rendered; each heap read before and after waited until the server held no circuit of a closed tab"
+            + (settleSeconds > 0 ? $"; before opening, with the tabs and after closing them, the heap read {settleSeconds:F0} s later (median of three reads 5 s apart), once the shared buffer pools had let go of what the load, the opening and the closing used" : ""));
     }
 
     private static async Task<Side> MeasureAsync(
@@ -108,6 +109,12 @@ internal static class CircuitBench
         const double Mb = 1024 * 1024;
         // Only the warm-up tab is open now; the closed tabs' circuits must be gone before the heap is read.
         var readBefore = await SettledAsync(managed, circuits: 1);
+        if (settleSeconds > 0)
+        {
+            readBefore = await SettledHeapAsync(managed, settleSeconds);
+        }
+
+        var timeline = Stopwatch.StartNew();
         var managedBefore = readBefore?.Managed;
         var before = await ProcessSampler.SettledWorkingSetAsync(pid.Value);
         var clock = Stopwatch.StartNew();
@@ -128,6 +135,7 @@ internal static class CircuitBench
         }
 
         var managedAfter = readWith?.Managed;
+        var atWith = timeline.Elapsed.TotalSeconds;
 
         // The server keeps working meanwhile (clocks breach, writers flush), so the heap before opening drifts: close the tabs
         // the way a browser does (unload disposes the circuit) and read the heap again. What closing them freed is what they held.
@@ -140,11 +148,20 @@ internal static class CircuitBench
         }
 
         var managedClosed = readClosed?.Managed;
-        double? perCircuit = managedAfter is { } ma && managedClosed is { } mc ? (ma - mc) / Mb / tabs : null;
+        var atClosed = timeline.Elapsed.TotalSeconds;
+        // The server's own heap drifts over the minutes this takes (pools let go of what the load before used, clocks breach): the
+        // heap without the tabs at the moment of the reading with them is taken on the line from the reading before opening to the
+        // one after closing, both settled alike. (with − after closing) alone counts a falling heap's drift as the tabs'.
+        double? perCircuit = managedAfter is { } ma && managedClosed is { } mc && managedBefore is { } mb
+            ? (ma - (mb + (mc - mb) * (atWith / atClosed))) / Mb / tabs
+            : null;
+        double? closedOnly = managedAfter is { } a2 && managedClosed is { } c2 ? (a2 - c2) / Mb / tabs : null;
+        double? beforeOnly = managedAfter is { } a3 && managedBefore is { } b3 ? (a3 - b3) / Mb / tabs : null;
         var side = new Side(name, page.AbsolutePath, tabs, before / Mb, after / Mb, (after - before) / Mb / tabs, open,
-            managedBefore / Mb, managedAfter / Mb, perCircuit, managedClosed / Mb, readOpened?.Managed / Mb, settleSeconds);
+            managedBefore / Mb, managedAfter / Mb, perCircuit, managedClosed / Mb, readOpened?.Managed / Mb, settleSeconds, closedOnly, beforeOnly);
         output.WriteLine($"circuits {name}: {tabs} tabs of {page.AbsolutePath} in {open:F1} s; server working set {side.BeforeMb:F1} → {side.AfterMb:F1} MB, {side.PerCircuitMb:F2} MB per circuit; "
-            + $"managed heap after GC {side.ManagedBeforeMb:F1} → {side.ManagedAfterMb:F1} MB with the tabs, {side.ManagedClosedMb:F1} MB after closing them, {side.ManagedPerCircuitMb:F2} MB per circuit; "
+            + $"managed heap after GC {side.ManagedBeforeMb:F1} → {side.ManagedAfterMb:F1} MB with the tabs, {side.ManagedClosedMb:F1} MB after closing them, {side.ManagedPerCircuitMb:F2} MB per circuit "
+            + $"({side.ManagedVsClosedMb:F2} against the closed reading alone, {side.ManagedVsBeforeMb:F2} against the one before); "
             + $"circuits held {readBefore?.Circuits} → {readWith?.Circuits} → {readClosed?.Circuits}"
             + (settleSeconds > 0 ? $"; read {settleSeconds:F0} s after opening and after closing; right after opening the heap was {side.ManagedOpenedMb:F1} MB" : "")
             + (readOpened?.LargeObjects is { } large ? $"; large-object heap {large / Mb:F1} MB right after opening, {readWith?.LargeObjects / Mb:F1} MB when read, {readClosed?.LargeObjects / Mb:F1} MB closed" : ""));

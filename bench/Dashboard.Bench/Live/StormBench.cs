@@ -268,6 +268,8 @@ internal static partial class LiveBench
         o.WriteLine($"{"tab answers max (ms)",-28} {r.Calm.AnswerMaxMs.ToString("F0", ic),16} {r.Storm.AnswerMaxMs.ToString("F0", ic),16}");
         o.WriteLine($"{"map rings per tab",-28} {r.Calm.Rings,16} {r.Storm.Rings,16}");
         o.WriteLine($"{"server heap per circuit (MB)",-28} {r.CalmMbPerCircuit?.ToString("F2", ic),16} {r.StormMbPerCircuit?.ToString("F2", ic),16}");
+        o.WriteLine("  heap per circuit: calm = with the tabs − before them, read right after opening (the shared buffer pools still hold what "
+            + "the first renders used; the live bench's --settle waits for them); storm = with the tabs − once they left");
         o.WriteLine($"  {r.Settings.Tabs} tabs, {r.Settings.Reports} reports, {r.Breached} red contact clocks in the first tab's queue at the end; "
             + $"windows {r.Calm.Seconds:F0} s and {r.Storm.Seconds:F0} s; leaving the page took at most {r.LeaveMaxMs:F0} ms");
         o.WriteLine(r.Passed ? "storm: every tab answered within 1 s and left its page" : "storm problems: " + string.Join("; ", r.Problems));
