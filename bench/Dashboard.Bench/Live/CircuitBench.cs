@@ -39,48 +39,61 @@ internal static class CircuitBench
         double settleSeconds = 0)
     {
         using var http = new HttpClient();
-        async Task<Reading?> Managed(Uri server, string? token)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(server, "api/v1/diagnostics/memory"));
-            if (token is not null)
-            {
-                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-            }
-
-            using var response = await http.SendAsync(request);
-            if (!response.IsSuccessStatusCode)
-            {
-                return null;
-            }
-
-            using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            var root = json.RootElement;
-            // Generations 0, 1, 2, then the large-object heap, then the pinned one.
-            long? large = root.TryGetProperty("generationBytes", out var generations) && generations.GetArrayLength() > 3 ? generations[3].GetInt64() : null;
-            return new Reading(root.GetProperty("managedBytes").GetInt64(), root.TryGetProperty("circuits", out var circuits) ? circuits.GetInt32() : null, large);
-        }
+        Task<Reading?> Managed(Uri server, string? token) => ReadHeapAsync(http, server, token);
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        });
+        await using var browser = await LaunchChromiumAsync(playwright);
 
-        var ours = await MeasureAsync(browser, "ours", new Uri(app, "/"), appPid, tabs, output, () => Managed(app, adminToken), async context =>
-        {
-            var login = await context.NewPageAsync();
-            await login.GotoAsync(new Uri(app, "account/login").ToString());
-            await login.FillAsync("#username", user);
-            await login.FillAsync("#password", password);
-            await login.ClickAsync("button[type=submit]");
-            await login.WaitForURLAsync(u => !u.Contains("/account/login", StringComparison.Ordinal), new() { Timeout = 30_000 });
-            await login.CloseAsync();
-        }, ".queue-list", settleSeconds);
+        var ours = await MeasureAsync(browser, "ours", new Uri(app, "/"), appPid, tabs, output, () => Managed(app, adminToken),
+            context => SignInAsync(context, app, user, password), ".queue-list", settleSeconds);
         var baseline = await MeasureAsync(browser, "baseline", new Uri(bare, "bare"), barePid, tabs, output, () => Managed(bare, null), _ => Task.CompletedTask, "h1.bare-interactive", settleSeconds);
         return new Result(ours, baseline, "retained managed heap after a full GC with the tabs open − without them at that moment (on the line from the reading before opening to the one after closing: the server's own heap drifts), ÷ tabs; working set: after − before, ÷ tabs; after one warm-up tab and one unmeasured round of as many tabs; each tab waited until its circuit had rendered; each heap read before and after waited until the server held no circuit of a closed tab"
             + (settleSeconds > 0 ? $"; before opening, with the tabs and after closing them, the heap read {settleSeconds:F0} s later (median of three reads 5 s apart), once the shared buffer pools had let go of what the load, the opening and the closing used" : ""));
+    }
+
+    /// <summary>The machine's Chromium (never a downloaded one), headless, without sandbox, GPU or background traffic.</summary>
+    public static Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new()
+    {
+        ExecutablePath = "/usr/bin/chromium",
+        Headless = true,
+        Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    });
+
+    /// <summary>Signs the context in through the app's sign-in form; its tabs then share the cookie.</summary>
+    public static async Task SignInAsync(IBrowserContext context, Uri app, string user, string password)
+    {
+        var login = await context.NewPageAsync();
+        await login.GotoAsync(new Uri(app, "account/login").ToString());
+        await login.FillAsync("#username", user);
+        await login.FillAsync("#password", password);
+        await login.ClickAsync("button[type=submit]");
+        await login.WaitForURLAsync(u => !u.Contains("/account/login", StringComparison.Ordinal), new() { Timeout = 30_000 });
+        await login.CloseAsync();
+    }
+
+    /// <summary>
+    /// The server's managed heap after a full GC, its open circuits and its large-object heap, from its diagnostics endpoint
+    /// (the app maps it only with Diagnostics:Memory=true, for Admin); null when it does not answer.
+    /// </summary>
+    public static async Task<Reading?> ReadHeapAsync(HttpClient http, Uri server, string? token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(server, "api/v1/diagnostics/memory"));
+        if (token is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+
+        using var response = await http.SendAsync(request);
+        if (!response.IsSuccessStatusCode)
+        {
+            return null;
+        }
+
+        using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var root = json.RootElement;
+        // Generations 0, 1, 2, then the large-object heap, then the pinned one.
+        long? large = root.TryGetProperty("generationBytes", out var generations) && generations.GetArrayLength() > 3 ? generations[3].GetInt64() : null;
+        return new Reading(root.GetProperty("managedBytes").GetInt64(), root.TryGetProperty("circuits", out var circuits) ? circuits.GetInt32() : null, large);
     }
 
     private static async Task<Side> MeasureAsync(
@@ -137,8 +150,7 @@ internal static class CircuitBench
         var managedAfter = readWith?.Managed;
         var atWith = timeline.Elapsed.TotalSeconds;
 
-        // The server keeps working meanwhile (clocks breach, writers flush), so the heap before opening drifts: close the tabs
-        // the way a browser does (unload disposes the circuit) and read the heap again. What closing them freed is what they held.
+        // Close the tabs the way a browser does (unload disposes the circuit) and read the heap again without them.
         await CloseAllAsync(opened);
         await Task.Delay(2000);
         var readClosed = await SettledAsync(managed, circuits: 1);
@@ -152,11 +164,11 @@ internal static class CircuitBench
         // The server's own heap drifts over the minutes this takes (pools let go of what the load before used, clocks breach): the
         // heap without the tabs at the moment of the reading with them is taken on the line from the reading before opening to the
         // one after closing, both settled alike. (with − after closing) alone counts a falling heap's drift as the tabs'.
-        double? perCircuit = managedAfter is { } ma && managedClosed is { } mc && managedBefore is { } mb
-            ? (ma - (mb + (mc - mb) * (atWith / atClosed))) / Mb / tabs
-            : null;
-        double? closedOnly = managedAfter is { } a2 && managedClosed is { } c2 ? (a2 - c2) / Mb / tabs : null;
-        double? beforeOnly = managedAfter is { } a3 && managedBefore is { } b3 ? (a3 - b3) / Mb / tabs : null;
+        double? withoutTabs = managedBefore + (managedClosed - managedBefore) * (atWith / atClosed);
+        double? PerTab(double? without) => (managedAfter - without) / Mb / tabs;
+        var perCircuit = PerTab(withoutTabs);
+        var closedOnly = PerTab(managedClosed);
+        var beforeOnly = PerTab(managedBefore);
         var side = new Side(name, page.AbsolutePath, tabs, before / Mb, after / Mb, (after - before) / Mb / tabs, open,
             managedBefore / Mb, managedAfter / Mb, perCircuit, managedClosed / Mb, readOpened?.Managed / Mb, settleSeconds, closedOnly, beforeOnly);
         output.WriteLine($"circuits {name}: {tabs} tabs of {page.AbsolutePath} in {open:F1} s; server working set {side.BeforeMb:F1} → {side.AfterMb:F1} MB, {side.PerCircuitMb:F2} MB per circuit; "

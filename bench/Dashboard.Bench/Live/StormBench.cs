@@ -48,33 +48,16 @@ internal static partial class LiveBench
             var admin = await TokenAsync(api, DemoUsers.Admin, DemoPassword);
             api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 
-            // The server's managed heap after a full GC (the app maps the endpoint for this bench only) and its open circuits.
-            async Task<(double Mb, int Circuits)> HeapAsync()
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/diagnostics/memory");
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admin);
-                using var response = await api.SendAsync(request);
-                response.EnsureSuccessStatusCode();
-                using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-                return (json.RootElement.GetProperty("managedBytes").GetInt64() / (1024.0 * 1024), json.RootElement.GetProperty("circuits").GetInt32());
-            }
-
+            // The admin's token on each diagnostics request, the operator's on the rest.
+            async Task<(double Mb, int Circuits)> HeapAsync() =>
+                await CircuitBench.ReadHeapAsync(api, app.BaseAddress, admin) is { Circuits: { } circuits } reading
+                    ? (reading.Managed / (1024.0 * 1024), circuits)
+                    : throw new InvalidOperationException("the app's diagnostics endpoint did not answer (Diagnostics:Memory)");
 
             using var playwright = await Playwright.CreateAsync();
-            await using var browser = await playwright.Chromium.LaunchAsync(new()
-            {
-                ExecutablePath = "/usr/bin/chromium",
-                Headless = true,
-                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-            });
+            await using var browser = await CircuitBench.LaunchChromiumAsync(playwright);
             await using var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1600, Height = 900 } });
-            var login = await context.NewPageAsync();
-            await login.GotoAsync(new Uri(app.BaseAddress, "account/login").ToString());
-            await login.FillAsync("#username", DemoUsers.CityOperator);
-            await login.FillAsync("#password", DemoPassword);
-            await login.ClickAsync("button[type=submit]");
-            await login.WaitForURLAsync(u => !u.Contains("/account/login", StringComparison.Ordinal), new() { Timeout = 30_000 });
-            await login.CloseAsync();
+            await CircuitBench.SignInAsync(context, app.BaseAddress, DemoUsers.CityOperator, DemoPassword);
             async Task<IPage> OpenAsync()
             {
                 var tab = await context.NewPageAsync();
