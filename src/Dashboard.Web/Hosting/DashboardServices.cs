@@ -73,6 +73,7 @@ public static class DashboardServices
         services.AddSingleton<DemoUsers>();
         services.AddSingleton<IncidentNotifier>();
         services.AddSingleton<IncidentSnapshots>();
+        services.AddSingleton<OpenIncidents>();
         services.AddSingleton<IntakeService>();
         services.AddHostedService<HubRelay>();
         services.AddRedisScaleOut(config);

@@ -11,7 +11,8 @@ namespace Dashboard.Web.Realtime;
 /// With Redis scale-out, <see cref="Publish"/> is routed through the sequencer, which also brings other nodes' events here.
 /// </summary>
 public sealed class IncidentNotifier(
-    CityDirectory directory, ILogger<IncidentNotifier> logger, DashboardMetrics? metrics = null, IncidentSnapshots? snapshots = null)
+    CityDirectory directory, ILogger<IncidentNotifier> logger, DashboardMetrics? metrics = null, IncidentSnapshots? snapshots = null,
+    OpenIncidents? openIncidents = null)
 {
     private readonly Lock _gate = new();
     private Subscription[] _subscriptions = [];
@@ -93,6 +94,8 @@ public sealed class IncidentNotifier(
         ArgumentNullException.ThrowIfNull(e);
         // The version every subscriber receives becomes the one consoles opened later load too.
         snapshots?.Share(e.Incident);
+        // Before any subscriber: a console handling this event reads the shared table with the event in it.
+        openIncidents?.Apply(e.Incident);
         var routed = Volatile.Read(ref _router) is not null;
         var tree = directory.Tree;
         foreach (var subscription in Volatile.Read(ref _subscriptions))

@@ -59,7 +59,9 @@ public abstract class ComponentTestBase : BunitContext
         Services.AddSingleton(new CategoryRepository(Database));
         Snapshots = new IncidentSnapshots();
         Services.AddSingleton(Snapshots);
-        Notifier = new IncidentNotifier(Directory, NullLogger<IncidentNotifier>.Instance, snapshots: Snapshots);
+        OpenIncidents = new OpenIncidents(Directory, new IncidentRepository(Database), Snapshots);
+        Services.AddSingleton(OpenIncidents);
+        Notifier = new IncidentNotifier(Directory, NullLogger<IncidentNotifier>.Instance, snapshots: Snapshots, openIncidents: OpenIncidents);
         Services.AddSingleton(Notifier);
         Board = new TaskBoard();
         Services.AddSingleton(Board);
@@ -84,6 +86,8 @@ public abstract class ComponentTestBase : BunitContext
     protected IncidentNotifier Notifier { get; }
 
     protected IncidentSnapshots Snapshots { get; }
+
+    protected OpenIncidents OpenIncidents { get; }
 
     protected Dashboard.Web.Features.Map.PositionFeed Feed { get; }
 
