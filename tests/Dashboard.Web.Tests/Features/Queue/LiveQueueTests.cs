@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.AspNetCore.Components;
 using Dashboard.Core.Incidents;
 using Dashboard.Core.Jurisdictions;
 using Dashboard.Web.Features.Queue;
@@ -43,6 +44,28 @@ public sealed class LiveQueueTests : ComponentTestBase
         Assert.Contains("飞线充电", queue.FindAll(".queue-row")[0].TextContent, StringComparison.Ordinal);
         Assert.Contains("待联络", queue.FindAll(".queue-row")[0].TextContent, StringComparison.Ordinal);
         Assert.Equal(1, Notifier.SubscriberCount);
+    }
+
+    [Fact]
+    public void The_same_scope_and_callback_again_do_not_render_the_rows_again_and_another_scope_does()
+    {
+        var township = Township(0);
+        var changed = EventCallback.Factory.Create(this, OnChanged);
+        var queue = Render<LiveQueue>(p => p.Add(q => q.Scope, township).Add(q => q.Changed, changed));
+        Publish(NewIncident(1, township));
+        queue.WaitForAssertion(() => Assert.Single(queue.FindAll(".queue-row")));
+        var renders = queue.RenderCount;
+
+        // What the home page does after each change: render again with the same scope and a new delegate of the same method.
+        queue.Render(p => p.Add(q => q.Scope, township).Add(q => q.Changed, EventCallback.Factory.Create(this, OnChanged)));
+        Assert.Equal(renders, queue.RenderCount);
+
+        queue.Render(p => p.Add(q => q.Scope, Township(1)).Add(q => q.Changed, changed));
+        Assert.True(queue.RenderCount > renders);
+    }
+
+    private void OnChanged()
+    {
     }
 
     [Fact]
