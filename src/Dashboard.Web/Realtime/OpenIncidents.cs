@@ -3,6 +3,7 @@ using Dashboard.Core.Incidents;
 using Dashboard.Core.Jurisdictions;
 using Dashboard.Data.Incidents;
 using Dashboard.Web.Features.Account;
+using Dashboard.Web.Features.Queue;
 using Dashboard.Web.Hosting;
 
 namespace Dashboard.Web.Realtime;
@@ -41,7 +42,7 @@ public sealed class OpenIncidents(CityDirectory directory, IncidentRepository in
                 _byScope[scope.Code] = table;
                 _tables = [.. _tables, table];
                 // Registered before it loads: an event committed meanwhile is applied, and the load does not roll it back.
-                table.Loaded = LoadAsync(table, new ScopeFilter(scope.Level, scope.Code));
+                table.Loaded = LoadAsync(table, scope.ToFilter());
             }
 
             table.Users++;
