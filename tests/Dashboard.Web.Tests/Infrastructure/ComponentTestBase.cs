@@ -121,6 +121,28 @@ public abstract class ComponentTestBase : BunitContext
 
     protected JurisdictionTree Tree => Directory.Tree;
 
+    private long _seq = 1000;
+
+    protected JurisdictionNode TownshipAt(int index) => Tree.OfLevel(JurisdictionLevel.Township).ElementAt(index);
+
+    /// <summary>An incident at the township's first grid, reported that long before the fake clock's now, with the next seq.</summary>
+    protected Incident NewIncident(
+        long id, JurisdictionNode township, IncidentStatus status = IncidentStatus.Reported, string category = "ZDJY", double reportedSecondsAgo = 75)
+    {
+        ArgumentNullException.ThrowIfNull(township);
+        var grid = Tree.ChildrenOf(township.Code)[0];
+        var point = grid.Boundary.InteriorPoint;
+        return new Incident(id, $"SJ20261123-{id:D6}", $"c{id}", category, "测试事件", point.Y, point.X, grid.Code, township.Code,
+            township.ParentCode!, township.Code, status, Time.GetUtcNow().AddSeconds(-reportedSecondsAgo), null, 1, "网格长", 0, ++_seq);
+    }
+
+    /// <summary>Publishes the incident as an event of its own seq, by the grid captain, now.</summary>
+    protected void Publish(Incident incident, string type = IncidentEventTypes.Reported)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        Notifier.Publish(new LiveEvent(incident.LastSeq, type, "captain", Time.GetUtcNow(), incident));
+    }
+
     protected void SignInAs(string role, string scopeCode, string displayName = "测试用户")
     {
         Auth.SetAuthorized(displayName);

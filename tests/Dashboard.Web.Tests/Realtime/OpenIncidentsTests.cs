@@ -11,35 +11,20 @@ namespace Dashboard.Web.Tests.Realtime;
 
 public sealed class OpenIncidentsTests : ComponentTestBase
 {
-    private long _seq = 5000;
-
-    private JurisdictionNode Township(int index) => Tree.OfLevel(JurisdictionLevel.Township).ElementAt(index);
-
-    private Incident NewIncident(long id, JurisdictionNode township, IncidentStatus status = IncidentStatus.Reported)
-    {
-        var grid = Tree.ChildrenOf(township.Code)[0];
-        var point = grid.Boundary.InteriorPoint;
-        return new Incident(id, $"SJ20261123-{id:D6}", $"c{id}", "ZDJY", "测试事件", point.Y, point.X, grid.Code, township.Code,
-            township.ParentCode!, township.Code, status, Time.GetUtcNow().AddSeconds(-30), null, 1, "网格长", 0, ++_seq);
-    }
-
-    private void Publish(Incident incident, string type = IncidentEventTypes.Reported) =>
-        Notifier.Publish(new LiveEvent(incident.LastSeq, type, "captain", Time.GetUtcNow(), incident));
-
     [Fact]
     public async Task The_table_loads_the_scopes_open_incidents_from_the_database_and_leaves_out_ended_and_other_scopes()
     {
         await SeedCityAsync();
-        var mine = await ReportAsync(Township(0), "ZDJY");
-        var closed = await ReportAsync(Township(0), "ZDJY", grid: 1);
+        var mine = await ReportAsync(TownshipAt(0), "ZDJY");
+        var closed = await ReportAsync(TownshipAt(0), "ZDJY", grid: 1);
         await using (var connection = await Database.OpenAsync(Xunit.TestContext.Current.CancellationToken))
         {
             await connection.ExecuteAsync("UPDATE incidents SET status = @Status WHERE id = @Id", new { closed.Id, Status = (int)IncidentStatus.Closed });
         }
 
-        await ReportAsync(Township(5), "ZDJY");
+        await ReportAsync(TownshipAt(5), "ZDJY");
 
-        using var lease = await OpenIncidents.AcquireAsync(Township(0), Xunit.TestContext.Current.CancellationToken);
+        using var lease = await OpenIncidents.AcquireAsync(TownshipAt(0), Xunit.TestContext.Current.CancellationToken);
 
         Assert.Equal([mine.Id], lease.Items.Keys.ToArray());
     }
@@ -48,9 +33,9 @@ public sealed class OpenIncidentsTests : ComponentTestBase
     public async Task Consoles_of_one_scope_share_one_table_and_the_last_to_leave_drops_it()
     {
         var ct = Xunit.TestContext.Current.CancellationToken;
-        var first = await OpenIncidents.AcquireAsync(Township(0), ct);
-        var second = await OpenIncidents.AcquireAsync(Township(0), ct);
-        using var other = await OpenIncidents.AcquireAsync(Township(1), ct);
+        var first = await OpenIncidents.AcquireAsync(TownshipAt(0), ct);
+        var second = await OpenIncidents.AcquireAsync(TownshipAt(0), ct);
+        using var other = await OpenIncidents.AcquireAsync(TownshipAt(1), ct);
 
         Assert.Same(first.Table, second.Table);
         Assert.NotSame(first.Table, other.Table);
@@ -65,16 +50,16 @@ public sealed class OpenIncidentsTests : ComponentTestBase
     [Fact]
     public async Task An_event_is_in_the_table_before_any_subscriber_of_its_scope_hears_of_it()
     {
-        using var lease = await OpenIncidents.AcquireAsync(Township(0), Xunit.TestContext.Current.CancellationToken);
+        using var lease = await OpenIncidents.AcquireAsync(TownshipAt(0), Xunit.TestContext.Current.CancellationToken);
         var seen = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var subscription = Notifier.Subscribe(Township(0).Code, batch =>
+        using var subscription = Notifier.Subscribe(TownshipAt(0).Code, batch =>
         {
             seen.TrySetResult(batch.All(e => lease.Items.TryGetValue(e.Incident.Id, out var held) && held.LastSeq == e.Incident.LastSeq));
             return Task.CompletedTask;
         });
 
-        Publish(NewIncident(7, Township(0)));
-        Publish(NewIncident(8, Township(3)));
+        Publish(NewIncident(7, TownshipAt(0)));
+        Publish(NewIncident(8, TownshipAt(3)));
 
         Assert.True(await seen.Task.WaitAsync(TimeSpan.FromSeconds(10), Xunit.TestContext.Current.CancellationToken));
         Assert.Equal([7L], lease.Items.Keys.ToArray());
@@ -83,8 +68,8 @@ public sealed class OpenIncidentsTests : ComponentTestBase
     [Fact]
     public async Task A_late_event_neither_rolls_an_incident_back_nor_brings_an_ended_one_back()
     {
-        using var lease = await OpenIncidents.AcquireAsync(Township(0), Xunit.TestContext.Current.CancellationToken);
-        var reported = NewIncident(9, Township(0));
+        using var lease = await OpenIncidents.AcquireAsync(TownshipAt(0), Xunit.TestContext.Current.CancellationToken);
+        var reported = NewIncident(9, TownshipAt(0));
         var contacted = reported with { Status = IncidentStatus.Contacted, LastSeq = reported.LastSeq + 10 };
         var closed = reported with { Status = IncidentStatus.Closed, LastSeq = reported.LastSeq + 20 };
 
@@ -106,12 +91,12 @@ public sealed class OpenIncidentsTests : ComponentTestBase
     {
         var module = JSInterop.SetupModule(LiveMap.ModulePath);
         module.SetupModule("create", _ => true);
-        var queue = Render<LiveQueue>(p => p.Add(q => q.Scope, Township(0)));
-        var map = Render<LiveMap>(p => p.Add(m => m.Scope, Township(0)));
+        var queue = Render<LiveQueue>(p => p.Add(q => q.Scope, TownshipAt(0)));
+        var map = Render<LiveMap>(p => p.Add(m => m.Scope, TownshipAt(0)));
         map.WaitForAssertion(() => Assert.Single(module.Invocations["setIncidents"]));
         Assert.Equal(1, OpenIncidents.TableCount);
 
-        Publish(NewIncident(11, Township(0)));
+        Publish(NewIncident(11, TownshipAt(0)));
         queue.WaitForAssertion(() => Assert.Single(queue.FindAll(".queue-row")));
 
         queue.Instance.Dispose();

@@ -59,13 +59,10 @@ public sealed class LiveMapTests : ComponentTestBase
     [Fact]
     public void A_clock_that_turns_is_recoloured_once_and_an_unchanged_one_is_not_sent_again()
     {
-        var grid = Tree.ChildrenOf(Township.Code)[0];
-        var point = grid.Boundary.InteriorPoint;
-        var incident = new Incident(21, "SJ20261123-000021", "c21", "ZDJY", "测试事件", point.Y, point.X, grid.Code, Township.Code,
-            Township.ParentCode!, Township.Code, IncidentStatus.Reported, Time.GetUtcNow(), null, 1, "网格长", 0, 900);
+        var incident = NewIncident(21, Township, reportedSecondsAgo: 0);
         var map = Render<LiveMap>(p => p.Add(m => m.Scope, Township));
         map.WaitForAssertion(() => Assert.Single(_module.Invocations["setIncidents"]));
-        Notifier.Publish(new LiveEvent(900, IncidentEventTypes.Reported, "captain", Time.GetUtcNow(), incident));
+        Publish(incident);
         // The feed hands the event over on its own thread and the map does not re-render for it: poll, not WaitForAssertion.
         var sent = () => _module.Invocations["updateIncidents"].Select(i => (string)i.Arguments[1]!).ToList();
         Assert.True(SpinWait.SpinUntil(() => sent().Count == 1, TimeSpan.FromSeconds(10)));
@@ -77,7 +74,7 @@ public sealed class LiveMapTests : ComponentTestBase
         }
 
         SpinWait.SpinUntil(() => sent().Count > 3, TimeSpan.FromSeconds(1));
-        var row = "[[21," + Num(point.Y) + "," + Num(point.X) + ",0,";
+        var row = "[[21," + Num(incident.Latitude) + "," + Num(incident.Longitude) + ",0,";
         Assert.Equal([row + "0]]", row + "1]]", row + "2]]"], sent());
     }
 

@@ -14,7 +14,6 @@ public sealed class PositionFeedTests : ComponentTestBase
     private static Officer OfficerIn(JurisdictionNode township, int index = 0) =>
         City.Officers.Where(o => o.TownshipCode == township.Code).ElementAt(index);
 
-    private JurisdictionNode Township(int index) => Tree.OfLevel(JurisdictionLevel.Township).ElementAt(index);
 
     private PositionFix Fix(Officer officer, double dLat = 0) =>
         new(officer.Id, 29.95 + dLat, 121.6, Time.GetUtcNow());
@@ -23,7 +22,7 @@ public sealed class PositionFeedTests : ComponentTestBase
     public async Task Hundred_updates_in_one_second_reach_a_map_as_two_pushes_and_the_last_position_wins()
     {
         using var feed = NewFeed();
-        var township = Township(0);
+        var township = TownshipAt(0);
         var officer = OfficerIn(township);
         var pushes = new List<OfficerDelta>();
         using var _ = feed.Subscribe(township.Code, d => { lock (pushes) { pushes.Add(d); } return Task.CompletedTask; });
@@ -50,7 +49,7 @@ public sealed class PositionFeedTests : ComponentTestBase
     public async Task A_map_whose_browser_hangs_does_not_hold_up_the_other_maps_and_catches_up_when_it_answers()
     {
         using var feed = NewFeed();
-        var township = Township(0);
+        var township = TownshipAt(0);
         var officer = OfficerIn(township);
         var hung = new TaskCompletionSource();
         var stuck = new List<OfficerDelta>();
@@ -96,10 +95,10 @@ public sealed class PositionFeedTests : ComponentTestBase
     public async Task A_map_receives_only_officers_of_its_scope()
     {
         using var feed = NewFeed();
-        var mine = OfficerIn(Township(0));
-        var other = OfficerIn(Township(9));
+        var mine = OfficerIn(TownshipAt(0));
+        var other = OfficerIn(TownshipAt(9));
         OfficerDelta? delta = null;
-        using var _ = feed.Subscribe(Township(0).Code, d => { delta = d; return Task.CompletedTask; });
+        using var _ = feed.Subscribe(TownshipAt(0).Code, d => { delta = d; return Task.CompletedTask; });
 
         await feed.OnFlushedAsync([Fix(mine), Fix(other)]);
         await feed.TickAsync();
@@ -111,8 +110,8 @@ public sealed class PositionFeedTests : ComponentTestBase
     public async Task The_city_map_receives_everyone_and_a_snapshot_lists_each_officer_once()
     {
         using var feed = NewFeed();
-        var a = OfficerIn(Township(0));
-        var b = OfficerIn(Township(9));
+        var a = OfficerIn(TownshipAt(0));
+        var b = OfficerIn(TownshipAt(9));
         OfficerDelta? delta = null;
         using var _ = feed.Subscribe(Tree.Root.Code, d => { delta = d; return Task.CompletedTask; });
 
@@ -121,14 +120,14 @@ public sealed class PositionFeedTests : ComponentTestBase
 
         Assert.Equal(new[] { a.Id, b.Id }.Order(), delta!.Upserts.Select(r => (int)r[0]).Order());
         Assert.Equal(2, feed.Snapshot(Tree.Root.Code).Count);
-        Assert.Single(feed.Snapshot(Township(9).Code));
+        Assert.Single(feed.Snapshot(TownshipAt(9).Code));
     }
 
     [Fact]
     public async Task Silence_turns_an_officer_offline_then_removes_it_and_nothing_is_pushed_without_change()
     {
         using var feed = NewFeed();
-        var township = Township(0);
+        var township = TownshipAt(0);
         var officer = OfficerIn(township);
         var deltas = new List<OfficerDelta>();
         using var _ = feed.Subscribe(township.Code, d => { deltas.Add(d); return Task.CompletedTask; });
@@ -151,7 +150,7 @@ public sealed class PositionFeedTests : ComponentTestBase
     public async Task An_older_fix_does_not_move_the_officer_back()
     {
         using var feed = NewFeed();
-        var officer = OfficerIn(Township(0));
+        var officer = OfficerIn(TownshipAt(0));
         var newer = Fix(officer, 0.01);
 
         await feed.OnFlushedAsync([newer, newer with { Latitude = 29.0, At = newer.At.AddMinutes(-1) }]);

@@ -10,30 +10,15 @@ namespace Dashboard.Web.Tests.Features.Queue;
 
 public sealed class LiveQueueTests : ComponentTestBase
 {
-    private long _seq = 1000;
-
-    private Incident NewIncident(long id, JurisdictionNode township, IncidentStatus status = IncidentStatus.Reported, string category = "ZDJY", double reportedSecondsAgo = 75)
-    {
-        var grid = Tree.ChildrenOf(township.Code)[0];
-        var point = grid.Boundary.InteriorPoint;
-        return new Incident(id, $"SJ20261123-{id:D6}", $"c{id}", category, "测试事件", point.Y, point.X, grid.Code, township.Code,
-            township.ParentCode!, township.Code, status, Time.GetUtcNow().AddSeconds(-reportedSecondsAgo), null, 1, "网格长", 0, ++_seq);
-    }
-
-    private void Publish(Incident incident, string type = IncidentEventTypes.Reported) =>
-        Notifier.Publish(new LiveEvent(incident.LastSeq, type, "captain", Time.GetUtcNow(), incident));
-
-    private JurisdictionNode Township(int index) => Tree.OfLevel(JurisdictionLevel.Township).ElementAt(index);
-
     [Fact]
     public void A_published_report_in_scope_appears_at_the_top_and_one_outside_never_does()
     {
-        var township = Township(0);
+        var township = TownshipAt(0);
         var queue = Render<LiveQueue>(p => p.Add(q => q.Scope, township));
         Assert.Empty(queue.FindAll(".queue-row"));
 
         Publish(NewIncident(1, township));
-        Publish(NewIncident(2, Township(7)));
+        Publish(NewIncident(2, TownshipAt(7)));
         Publish(NewIncident(3, township, category: "FXCD"));
 
         queue.WaitForAssertion(() =>
@@ -49,7 +34,7 @@ public sealed class LiveQueueTests : ComponentTestBase
     [Fact]
     public void The_same_scope_and_callback_again_do_not_render_the_rows_again_and_another_scope_does()
     {
-        var township = Township(0);
+        var township = TownshipAt(0);
         var changed = EventCallback.Factory.Create(this, OnChanged);
         var queue = Render<LiveQueue>(p => p.Add(q => q.Scope, township).Add(q => q.Changed, changed));
         Publish(NewIncident(1, township));
@@ -65,7 +50,7 @@ public sealed class LiveQueueTests : ComponentTestBase
         queue.Render(p => p.Add(q => q.Scope, township).Add(q => q.Changed, EventCallback.Factory.Create(this, OnChanged)));
         Assert.Equal(renders, queue.RenderCount);
 
-        queue.Render(p => p.Add(q => q.Scope, Township(1)).Add(q => q.Changed, changed));
+        queue.Render(p => p.Add(q => q.Scope, TownshipAt(1)).Add(q => q.Changed, changed));
         Assert.True(queue.RenderCount > renders);
     }
 
@@ -76,7 +61,7 @@ public sealed class LiveQueueTests : ComponentTestBase
     [Fact]
     public void Over_capacity_the_oldest_ended_incidents_leave_the_queue_and_open_ones_stay()
     {
-        var township = Township(0);
+        var township = TownshipAt(0);
         var queue = Render<LiveQueue>(p => p.Add(q => q.Scope, township).Add(q => q.Capacity, 3));
         Publish(NewIncident(1, township, IncidentStatus.Closed));
         Publish(NewIncident(2, township));
@@ -92,7 +77,7 @@ public sealed class LiveQueueTests : ComponentTestBase
     [Fact]
     public void An_update_changes_the_row_in_place_and_a_stale_update_does_not_roll_it_back()
     {
-        var township = Township(0);
+        var township = TownshipAt(0);
         var queue = Render<LiveQueue>(p => p.Add(q => q.Scope, township));
         var reported = NewIncident(5, township);
         Publish(reported);
@@ -111,8 +96,8 @@ public sealed class LiveQueueTests : ComponentTestBase
     public void The_city_queue_shows_every_district_and_the_age_ticks_with_the_clock()
     {
         var queue = Render<LiveQueue>(p => p.Add(q => q.Scope, Tree.Root));
-        Publish(NewIncident(8, Township(0)));
-        Publish(NewIncident(9, Township(20)));
+        Publish(NewIncident(8, TownshipAt(0)));
+        Publish(NewIncident(9, TownshipAt(20)));
 
         queue.WaitForAssertion(() => Assert.Equal(2, queue.FindAll(".queue-row").Count));
         queue.WaitForAssertion(() => Assert.Equal("1分15秒", queue.FindAll(".queue-age")[0].TextContent));
@@ -124,7 +109,7 @@ public sealed class LiveQueueTests : ComponentTestBase
     [Fact]
     public void A_clock_tick_keeps_the_rows_event_handlers_and_a_click_after_it_still_acts_on_the_row()
     {
-        var township = Township(0);
+        var township = TownshipAt(0);
         var queue = Render<LiveQueue>(p => p.Add(q => q.Scope, township));
         Publish(NewIncident(12, township, reportedSecondsAgo: 0));
         string[] Handlers() => queue.FindAll("[data-incident='12'], [data-incident='12'] button")
@@ -146,7 +131,7 @@ public sealed class LiveQueueTests : ComponentTestBase
     [Fact]
     public void A_row_off_screen_for_a_few_ticks_lets_go_of_its_handlers_and_one_on_screen_keeps_them()
     {
-        var township = Township(0);
+        var township = TownshipAt(0);
         var queue = Render<LiveQueue>(p => p.Add(q => q.Scope, township));
         var contacted = NewIncident(21, township, reportedSecondsAgo: 0) with { Status = IncidentStatus.Contacted, ContactedAt = Time.GetUtcNow() };
         Publish(NewIncident(20, township, reportedSecondsAgo: 0));
@@ -184,7 +169,7 @@ public sealed class LiveQueueTests : ComponentTestBase
     [Fact]
     public void A_rows_contact_clock_turns_amber_at_40_s_and_red_at_60_s_as_the_clock_ticks()
     {
-        var township = Township(0);
+        var township = TownshipAt(0);
         var queue = Render<LiveQueue>(p => p.Add(q => q.Scope, township));
         Publish(NewIncident(11, township, reportedSecondsAgo: 0));
         string Colour() => queue.Find("[data-incident='11'] [data-clock=contact]").GetAttribute("data-colour")!;
@@ -218,7 +203,7 @@ public sealed class LiveQueueTests : ComponentTestBase
     public async Task Two_consoles_of_one_scope_keep_one_shared_copy_of_each_loaded_incident()
     {
         await SeedCityAsync();
-        var township = Township(0);
+        var township = TownshipAt(0);
         var reported = await ReportAsync(township, "ZDJY");
         var first = Render<LiveQueue>(p => p.Add(q => q.Scope, township));
         var second = Render<LiveQueue>(p => p.Add(q => q.Scope, township));
@@ -238,7 +223,7 @@ public sealed class LiveQueueTests : ComponentTestBase
     [Fact]
     public void The_filters_narrow_the_queue_by_status_category_unit_and_escalated_here_and_combine()
     {
-        var first = Township(0);
+        var first = TownshipAt(0);
         var district = Tree.Find(first.ParentCode!)!;
         var second = Tree.ChildrenOf(district.Code).First(t => t.Code != first.Code);
         var queue = Render<LiveQueue>(p => p.Add(q => q.Scope, district));

@@ -11,16 +11,9 @@ namespace Dashboard.Web.Tests.Features.Sla;
 
 public sealed class SlaAlertsTests : ComponentTestBase
 {
-    private long _seq = 5000;
-
-    private JurisdictionNode Township(int index) => Tree.OfLevel(JurisdictionLevel.Township).ElementAt(index);
-
     private void Breach(long id, JurisdictionNode township, string clock = "Contact")
     {
-        var grid = Tree.ChildrenOf(township.Code)[0];
-        var point = grid.Boundary.InteriorPoint;
-        var incident = new Incident(id, $"SJ20261123-{id:D6}", $"c{id}", "ZDJY", "测试事件", point.Y, point.X, grid.Code, township.Code,
-            township.ParentCode!, township.Code, IncidentStatus.Reported, Time.GetUtcNow().AddSeconds(-61), null, 1, "网格长", 0, ++_seq);
+        var incident = NewIncident(id, township, reportedSecondsAgo: 61);
         Notifier.Publish(new LiveEvent(incident.LastSeq, IncidentEventTypes.SlaBreached, "system", Time.GetUtcNow(), incident)
         {
             Payload = $$"""{"clock":"{{clock}}"}""",
@@ -32,7 +25,7 @@ public sealed class SlaAlertsTests : ComponentTestBase
     [Fact]
     public void A_breach_shows_one_alert_naming_the_incident_and_its_clock()
     {
-        var township = Township(0);
+        var township = TownshipAt(0);
         Render<SlaAlerts>(p => p.Add(a => a.Scope, township));
 
         Breach(1, township, "Arrival");
@@ -43,7 +36,7 @@ public sealed class SlaAlertsTests : ComponentTestBase
     [Fact]
     public void A_run_of_breaches_is_one_alert_that_counts_them_and_a_new_run_starts_a_new_count()
     {
-        var township = Township(0);
+        var township = TownshipAt(0);
         Render<SlaAlerts>(p => p.Add(a => a.Scope, township));
 
         // One at a time, each delivered in a batch of its own, as breaches come from the monitor's ticks.
@@ -58,7 +51,7 @@ public sealed class SlaAlertsTests : ComponentTestBase
         // A batch of several adds them all; a breach in another township is not this console's.
         Breach(9, township);
         Breach(10, township);
-        Breach(99, Township(7));
+        Breach(99, TownshipAt(7));
         Eventually(() => Assert.Equal(["10 起事件超时，请查看队列"], Shown()));
 
         // Closed (by its timer or the close button): the next breach is an alert of its own again.
