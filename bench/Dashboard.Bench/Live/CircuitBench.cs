@@ -63,8 +63,8 @@ internal static class CircuitBench
     public static async Task SignInAsync(IBrowserContext context, Uri app, string user, string password)
     {
         var login = await context.NewPageAsync();
-        // Twice at most: once (of about a dozen full runs) the sign-in stayed on the login page in a breach storm; the second
-        // failure names what the page said.
+        // Twice at most: once in about a dozen full runs the sign-in stayed on the login page, for no reason the bench could see;
+        // a second failure names what the page said.
         for (var attempt = 1; ; attempt++)
         {
             await login.GotoAsync(new Uri(app, "account/login").ToString(), new() { Timeout = 60_000 });
